@@ -1,0 +1,80 @@
+"""Plain-English reasons for a result, from the trial file's wording of each rule.
+
+The chat, the nurse shell and the CLI's --explain all call this, so a family
+reads the same reasons wherever they ask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Dict, List, Optional
+
+from .engine import LIKELY_ELIGIBLE, NOT_ELIGIBLE, NOT_YET, Result
+from .trial import Audience, Trial, load_trial
+
+WHO = ("parent", "young_person", "professional")
+
+HEADLINES = {
+    LIKELY_ELIGIBLE: {
+        "parent": "From your answers, your child seems to meet the entry rules we checked.",
+        "young_person": "From your answers, you seem to meet the entry rules we checked.",
+    },
+    NOT_YET: {
+        "parent": "From your answers, your child does not meet some rules yet, but time could change that.",
+        "young_person": "From your answers, you do not meet some rules yet, but time could change that.",
+    },
+    "unsure": {
+        "parent": "From your answers, we cannot tell yet whether your child would meet the entry rules.",
+        "young_person": "From your answers, we cannot tell yet whether you would meet the entry rules.",
+    },
+    NOT_ELIGIBLE: {
+        "parent": "From your answers, this trial would not have been open to your child.",
+        "young_person": "From your answers, this trial would not have been open to you.",
+    },
+}
+
+CAVEAT = ("Only the trial team could confirm this, and this trial is no longer recruiting. "
+          "This is not medical advice.")
+
+
+def say(text: Audience, who: str) -> str:
+    """The wording for who is chatting; a professional reads the parent's, about "the child"."""
+    if who == "young_person":
+        return text.young_person
+    if who == "professional":
+        return re.sub(r"\b([Yy])our child\b", lambda m: "The child" if m.group(1) == "Y" else "the child", text.parent)
+    return text.parent
+
+
+def headline(outcome: str, who: str) -> str:
+    forms = HEADLINES[outcome]
+    return say(Audience(parent=forms["parent"], young_person=forms["young_person"]), who)
+
+
+def long_date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def reasons(result: Result, who: str = "parent", trial: Optional[Trial] = None) -> Dict[str, List[str]]:
+    """The rule behind each failed and each unknown criterion, in the trial's order."""
+    trial = trial or load_trial()
+    order = [c.id for c in trial.criteria]
+    pick = lambda ids: [say(trial.criterion(cid).rule, who) for cid in sorted(ids, key=order.index)]
+    return {"failed": pick(result.failed), "unknown": pick(result.unknown)}
+
+
+def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None) -> str:
+    """A short paragraph: the outcome, the rules that decided it, the date, the caveat."""
+    why = reasons(result, who, trial)
+    lines = [headline(result.outcome, who)]
+    if why["failed"]:
+        lines.append("Rules not met:" if result.outcome == NOT_ELIGIBLE else "Rules not met yet:")
+        lines += [f"- {r}" for r in why["failed"]]
+    if result.eligible_from:
+        lines.append(f"The earliest day these would all be met is {long_date(result.eligible_from)}.")
+    if why["unknown"]:
+        lines.append("We could not tell about:")
+        lines += [f"- {r}" for r in why["unknown"]]
+    lines.append(CAVEAT)
+    return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""The trial file's schema and loader.
+
+A trial is data: its answer keys, criteria, questions, FAQ and nurse line. The
+schema refuses a malformed file with an error that names the field, so a typo in
+the YAML never becomes a silently wrong decision.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Literal, Optional, Union
+
+import yaml
+
+try:  # pydantic 2 keeps the 1.x API under pydantic.v1; Rasa 3.6 brings 1.10
+    from pydantic.v1 import BaseModel, Extra, ValidationError, root_validator, validator
+except ImportError:  # pragma: no cover - depends on the installed pydantic
+    from pydantic import BaseModel, Extra, ValidationError, root_validator, validator
+
+DEFAULT_TRIAL = Path(__file__).resolve().parent.parent / "trials" / "mt103_205.yml"
+
+KINDS = ("yes_no", "date", "number", "choice")
+
+
+class TrialFileError(ValueError):
+    """The trial file is malformed; the message names the field."""
+
+
+class Strict(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+
+
+class AnswerSpec(Strict):
+    kind: Literal["yes_no", "date", "number", "choice"]
+    choices: List[str] = []
+    never: bool = False  # a date question where "never" is an answer
+    integer: bool = False
+    min: Optional[float] = None
+    max: Optional[float] = None
+    step: Optional[int] = None
+    asked_as: Optional[str] = None  # filled by another key's question (age by date of birth)
+
+    @root_validator(skip_on_failure=True)
+    def _choices_only_for_choice(cls, values):
+        if (values["kind"] == "choice") != bool(values["choices"]):
+            raise ValueError("choices are required for kind choice and only for it")
+        return values
+
+
+class Audience(Strict):
+    parent: str
+    young_person: str
+
+
+class Window(Strict):
+    key: str
+    days: Optional[int] = None
+    months: Optional[int] = None
+
+    @root_validator(skip_on_failure=True)
+    def _one_unit(cls, values):
+        if (values["days"] is None) == (values["months"] is None):
+            raise ValueError("a window has either days or months")
+        return values
+
+
+Condition = Dict[str, Any]
+
+LEAF_OPS = ("equals", "in", "is", "greater_than", "at_least", "less_than", "at_most")
+
+
+def check_condition(cond: Any, where: str) -> None:
+    """Refuse a condition tree the evaluator would not understand."""
+    if not isinstance(cond, dict):
+        raise ValueError(f"{where}: a condition is a mapping")
+    if "all" in cond or "any" in cond:
+        (op,) = [k for k in ("all", "any") if k in cond]
+        if set(cond) != {op} or not isinstance(cond[op], list) or not cond[op]:
+            raise ValueError(f"{where}.{op}: a non-empty list and nothing beside it")
+        for i, sub in enumerate(cond[op]):
+            check_condition(sub, f"{where}.{op}[{i}]")
+    elif "age_below" in cond:
+        if set(cond) - {"age_below", "day"} or cond.get("day", "today") not in ("today", "start"):
+            raise ValueError(f"{where}: age_below takes only 'day: today|start'")
+    elif "key" in cond:
+        ops = [k for k in cond if k in LEAF_OPS]
+        extra = set(cond) - {"key", "otherwise"} - set(LEAF_OPS)
+        if len(ops) != 1 or extra:
+            raise ValueError(f"{where}: a leaf has a key and exactly one of {', '.join(LEAF_OPS)}")
+        if cond.get("otherwise", "false") not in ("false", "unknown"):
+            raise ValueError(f"{where}.otherwise: false or unknown")
+    else:
+        raise ValueError(f"{where}: expected all, any, age_below or key")
+
+
+def condition_keys(cond: Optional[Condition], age_keys: List[str]) -> List[str]:
+    """Answer keys a condition reads, in order of first appearance."""
+    if not cond:
+        return []
+    if "all" in cond or "any" in cond:
+        out: List[str] = []
+        for sub in cond.get("all") or cond.get("any"):
+            out += [k for k in condition_keys(sub, age_keys) if k not in out]
+        return out
+    if "age_below" in cond:
+        return list(age_keys)
+    return [cond["key"]]
+
+
+class Criterion(Strict):
+    id: str
+    type: Literal["inclusion", "exclusion"]
+    test: Optional[Condition] = None
+    window: Optional[Window] = None
+    not_applicable_when: Optional[Condition] = None
+    rule: Audience
+    why: str
+    source: str
+
+    @root_validator(skip_on_failure=True)
+    def _shape(cls, values):
+        if values["test"] is None and values["window"] is None:
+            raise ValueError("a criterion needs a test, a window or both")
+        if values["window"] is not None and values["type"] != "exclusion":
+            raise ValueError("only an exclusion has a window")
+        for field in ("test", "not_applicable_when"):
+            if values[field] is not None:
+                check_condition(values[field], field)
+        return values
+
+
+class Choice(Strict):
+    value: str
+    title: str
+
+
+class Question(Strict):
+    key: str
+    kind: Literal["yes_no", "date", "number", "choice"]
+    why: str
+    ask: Audience
+    choices: List[Choice] = []
+
+
+class Level(Strict):
+    score: int
+    text: str
+
+
+class Scale(Strict):
+    name: str
+    below_age: Optional[int] = None
+    levels: List[Level]
+
+
+class Faq(Strict):
+    id: str
+    topic: str
+    answer: str
+    source: str
+
+
+class NurseLine(Strict):
+    name: str
+    phone: str
+    hours: Optional[str] = None
+    hours_unknown: str
+
+    @validator("phone", pre=True)
+    def _phone_text(cls, v):
+        return str(v)
+
+
+class Identity(Strict):
+    id: str
+    title: str
+    short_name: str
+    phase: Union[int, str]
+    status: Literal["open", "closed"]
+    identifiers: Dict[str, str]
+    sponsor: str
+    chief_investigator: str
+    source: str
+
+
+class Trial(Strict):
+    trial: Identity
+    nurse_line: NurseLine
+    answers: Dict[str, AnswerSpec]
+    criteria: List[Criterion]
+    questions: List[Question]
+    performance_scales: Dict[str, Scale] = {}
+    faq: List[Faq] = []
+
+    @root_validator(skip_on_failure=True)
+    def _references(cls, values):
+        keys = values["answers"]
+        for k, spec in keys.items():
+            if spec.asked_as is not None and spec.asked_as not in keys:
+                raise ValueError(f"answers.{k}.asked_as: no answer key {spec.asked_as!r}")
+        ids = [c.id for c in values["criteria"]]
+        if len(set(ids)) != len(ids):
+            raise ValueError("criteria: duplicate id")
+        for c in values["criteria"]:
+            for k in cls._keys_of(c, keys):
+                if k not in keys:
+                    raise ValueError(f"criteria.{c.id}: reads unknown answer key {k!r}")
+        asked = [q.key for q in values["questions"]]
+        for q in values["questions"]:
+            if q.key not in keys:
+                raise ValueError(f"questions.{q.key}: not an answer key")
+            if q.why not in ids:
+                raise ValueError(f"questions.{q.key}.why: no criterion {q.why!r}")
+        for k, spec in keys.items():
+            if k not in asked and spec.asked_as not in asked:
+                raise ValueError(f"answers.{k}: no question asks it")
+        return values
+
+    @staticmethod
+    def _keys_of(c: Criterion, keys: Dict[str, AnswerSpec]) -> List[str]:
+        ages = age_keys(keys)
+        out = condition_keys(c.test, ages) + condition_keys(c.not_applicable_when, ages)
+        return out + ([c.window.key] if c.window else [])
+
+    # Derived views, computed once per loaded trial.
+    def reads(self, criterion: Criterion) -> List[str]:
+        return list(dict.fromkeys(self._keys_of(criterion, self.answers)))
+
+    def criterion(self, cid: str) -> Criterion:
+        return next(c for c in self.criteria if c.id == cid)
+
+    def question(self, key: str) -> Question:
+        return next(q for q in self.questions if q.key == key)
+
+    def nurse_hours(self) -> str:
+        return os.environ.get("NURSE_LINE_HOURS") or self.nurse_line.hours or self.nurse_line.hours_unknown
+
+
+def age_keys(answers: Dict[str, AnswerSpec]) -> List[str]:
+    """The keys that give age: the date of birth, then the age in years asked with it.
+
+    The date of birth is the date key another key is asked as; it wins when known."""
+    alts = [k for k, s in answers.items() if s.asked_as and answers[s.asked_as].kind == "date"]
+    return [answers[a].asked_as for a in alts[:1]] + alts[:1]
+
+
+def _field_path(err: ValidationError) -> str:
+    first = err.errors()[0]
+    return ".".join(str(p) for p in first["loc"] if p != "__root__") or "trial"
+
+
+def parse_trial(data: Any, origin: str = "trial file") -> Trial:
+    try:
+        return Trial.parse_obj(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise TrialFileError(f"{origin}: {_field_path(err)}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=8)
+def load_trial(path: Union[str, Path, None] = None) -> Trial:
+    path = Path(path or os.environ.get("TRIAL_FILE") or DEFAULT_TRIAL)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise TrialFileError(f"{path}: {err}") from None
+    return parse_trial(data, str(path))
