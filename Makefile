@@ -3,13 +3,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .venv
 PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+SPACY_MODEL := build/spacy_model
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install test test-unit check-examples bench-engine
+.PHONY: help install spacy train run validate test test-unit test-conversations test-stories bench-engine
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -x $(PY) || $$(scripts/python310.sh) -m venv $(VENV)
@@ -19,11 +21,32 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 install: $(VENV)/.installed ## create .venv with Python 3.10 and install pinned packages
 
-test-unit: install ## the engine's tests (fast, no servers)
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed spacy_pipeline/patterns.yml spacy_pipeline/build.py
+	$(PY) spacy_pipeline/build.py $(SPACY_MODEL)
+
+spacy: $(SPACY_MODEL)/meta.json ## build the spaCy pipeline (blank English + entity ruler)
+
+train: spacy ## train the model if its inputs changed (cached by fingerprint)
+	@$(PY) scripts/train.py
+
+run: train ## set up and start the assistant: REST on 127.0.0.1:5005, actions on :5055
+	scripts/serve.sh
+
+validate: install ## rasa data validate
+	$(RASA) data validate
+
+test-unit: install ## engine and conversation logic (fast, no servers)
 	$(PY) -m pytest -q tests/unit
 
-test: install ## set up and pass every test
+test-conversations: train ## scripted conversations over REST against live servers
+	$(PY) -m pytest -q tests/conversations
+
+test-stories: train ## rasa test on tests/test_stories.yml, failing on any wrong prediction
+	$(RASA) test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out build/story_results
+
+test: train ## set up and pass every test
 	$(PY) -m pytest -q tests
+	$(MAKE) --no-print-directory validate test-stories
 
 bench-engine: install ## engine evaluations per second and question counts
 	$(PY) bench/engine.py

@@ -139,6 +139,7 @@ class Choice(Strict):
 
 class Question(Strict):
     key: str
+    label: str  # a few words for the review and the nurse's summary
     kind: Literal["yes_no", "date", "number", "choice"]
     why: str
     ask: Audience
@@ -158,6 +159,7 @@ class Scale(Strict):
 
 class Faq(Strict):
     id: str
+    keywords: str  # a regular expression over the lower-cased message
     topic: str
     answer: str
     source: str

@@ -1,0 +1,53 @@
+"""Train the Rasa model only when its inputs change.
+
+The model is keyed by a fingerprint of everything training reads (config,
+domain, data, the spaCy lexicon, pinned package versions). A model with that
+fingerprint is reused from models/ or from the user's cache
+(~/.cache/trial-assistant/models, or $MODEL_CACHE); otherwise Rasa trains one
+and it is cached. Prints the model's path.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ["config.yml", "domain.yml", "constraints.txt", "spacy_pipeline/patterns.yml", "spacy_pipeline/build.py"]
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    files = [ROOT / f for f in INPUTS] + sorted((ROOT / "data").rglob("*.yml"))
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main() -> int:
+    fp = fingerprint()
+    model = ROOT / "models" / f"{fp}.tar.gz"
+    cache = Path(os.environ.get("MODEL_CACHE") or Path.home() / ".cache" / "trial-assistant" / "models") / model.name
+    if not model.exists():
+        model.parent.mkdir(exist_ok=True)
+        if cache.exists():
+            shutil.copy(cache, model)
+            print(f"model {fp}: from the cache", file=sys.stderr)
+        else:
+            print(f"model {fp}: training (inputs changed)", file=sys.stderr)
+            rasa = Path(sys.executable).parent / "rasa"
+            subprocess.run([str(rasa), "train", "--fixed-model-name", fp, "--out", str(model.parent)],
+                           cwd=ROOT, check=True, stdout=sys.stderr)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(model, cache)
+    for old in model.parent.glob("*.tar.gz"):
+        if old != model:
+            old.unlink()
+    print(model.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Scripted conversations: a readable YAML format run against the live assistant.
+
+A conversation is a list of steps:
+  - user: what the family types
+    expect:
+      question: SLOT | null     exactly one question marker for SLOT (null: none)
+      kind / choices:           of that marker
+      text: [..]                substrings of the bot's text (case-insensitive)
+      not_text: [..]            substrings that must not appear
+      eligibility: {..} | null  the decision payload contains these values (null: no decision)
+      handoff: true             a hand-off payload with the nurse line and a reference
+  - walk: {SLOT: reply, ...}    answer each question by its marker until `until`
+    until: SLOT
+Every reply must hold at least one text item and at most one question marker.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+NURSE_PHONE = "0808 800 4040"
+
+
+def load_conversations() -> List[Dict[str, Any]]:
+    conversations = []
+    for path in sorted((HERE / "scripts").glob("*.yml")):
+        for conv in yaml.safe_load(path.read_text()):
+            conv["file"] = path.name
+            conversations.append(conv)
+    return conversations
+
+
+class Reply:
+    def __init__(self, items: List[Dict[str, Any]]):
+        self.items = items
+        self.texts = [i["text"] for i in items if i.get("text")]
+        self.customs = [i["custom"] for i in items if isinstance(i.get("custom"), dict)]
+        self.questions = [c["question"] for c in self.customs if "question" in c]
+        self.decisions = [c["eligibility"] for c in self.customs if "eligibility" in c]
+        self.handoffs = [c["handoff"] for c in self.customs if "handoff" in c]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def question(self) -> Optional[Dict[str, Any]]:
+        return self.questions[0] if self.questions else None
+
+    def describe(self) -> str:
+        return "\n".join(f"  {i}" for i in self.items)
+
+
+def check_reply(reply: Reply, expect: Dict[str, Any], where: str) -> None:
+    assert reply.texts, f"{where}: no text item\n{reply.describe()}"
+    assert len(reply.questions) <= 1, f"{where}: {len(reply.questions)} question markers\n{reply.describe()}"
+    if "question" in expect:
+        want = expect["question"]
+        got = reply.question["slot"] if reply.question else None
+        assert got == want, f"{where}: question {got!r}, wanted {want!r}\n{reply.describe()}"
+    for key in ("kind", "choices"):
+        if key in expect:
+            assert reply.question and reply.question[key] == expect[key], f"{where}: {key}\n{reply.describe()}"
+    for needle in _list(expect.get("text")):
+        assert needle.lower() in reply.text.lower(), f"{where}: text lacks {needle!r}\n{reply.describe()}"
+    for needle in _list(expect.get("not_text")):
+        assert needle.lower() not in reply.text.lower(), f"{where}: text has {needle!r}\n{reply.describe()}"
+    if "eligibility" in expect:
+        if expect["eligibility"] is None:
+            assert not reply.decisions, f"{where}: unexpected decision\n{reply.describe()}"
+        else:
+            assert len(reply.decisions) == 1, f"{where}: {len(reply.decisions)} decisions\n{reply.describe()}"
+            for key, value in expect["eligibility"].items():
+                assert reply.decisions[0][key] == value, f"{where}: eligibility {key}\n{reply.describe()}"
+    if expect.get("handoff"):
+        assert len(reply.handoffs) == 1, f"{where}: no hand-off\n{reply.describe()}"
+        handoff = reply.handoffs[0]
+        assert handoff["phone"] == NURSE_PHONE and handoff["reference"].isalnum() and handoff["summary"]
+    elif "handoff" in expect:
+        assert not reply.handoffs, f"{where}: unexpected hand-off\n{reply.describe()}"
+
+
+def _list(value: Any) -> List[str]:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def run_conversation(assistant, sender: str, conv: Dict[str, Any]) -> List[Reply]:
+    replies: List[Reply] = []
+    for n, step in enumerate(conv["steps"], 1):
+        if "walk" in step:
+            replies += _walk(assistant, sender, step, replies, f"{conv['name']} step {n}")
+            continue
+        reply = Reply(assistant.say(sender, str(step["user"])))
+        check_reply(reply, step.get("expect") or {}, f"{conv['name']} step {n} ({step['user']!r})")
+        replies.append(reply)
+    return replies
+
+
+def _walk(assistant, sender, step, replies, where) -> List[Reply]:
+    answers: Dict[str, Any] = step["walk"]
+    until = step["until"]
+    out: List[Reply] = []
+    asked = set()
+    pending = replies[-1].question["slot"] if replies and replies[-1].question else None
+    for _ in range(60):
+        if pending == until:
+            return out
+        assert pending in answers, f"{where}: asked {pending!r}, which the walk has no answer for\n{(out or replies)[-1].describe()}"
+        assert pending not in asked, f"{where}: {pending!r} asked twice"
+        asked.add(pending)
+        reply = Reply(assistant.say(sender, str(answers[pending])))
+        check_reply(reply, {}, f"{where} answering {pending}")
+        out.append(reply)
+        pending = reply.question["slot"] if reply.question else None
+    raise AssertionError(f"{where}: never reached {until!r}")
