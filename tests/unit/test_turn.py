@@ -1,0 +1,176 @@
+"""conversation.turn: one user turn inside the form, decided without Rasa."""
+import datetime as dt
+
+import pytest
+
+from conversation.facts import extract_facts, topic_keys
+from conversation.questions import answer_question, flow_question
+from conversation.signals import faq_topic, keyword_intent, too_long, urgent
+from conversation.turn import answers_of, last_answered, required_slots, take_turn
+from eligibility import load_trial
+
+from .conftest import ELIGIBLE, TODAY
+
+TRIAL = load_trial()
+STARTED = {"continue_closed": "yes", "chatting_as": "parent"}
+
+
+def turn(requested, text, slots=None, intent=None, confidence=0.0):
+    return take_turn(TRIAL, {**STARTED, **(slots or {})}, requested, text, intent, confidence, TODAY)
+
+
+def responses(t):
+    return [s.response or s.text for s in t.said]
+
+
+@pytest.mark.parametrize("text,facts", [
+    ("she's 9, it's B-cell ALL and it came back in March",
+     {"age_years": 9, "sex": "female", "diagnosis": "b_precursor_all", "relapsed_or_refractory": True}),
+    ("my son is 12 and has T-cell ALL", {"age_years": 12, "sex": "male", "diagnosis": "other"}),
+    ("He had a transplant 2 months ago and his last chemo was 3 weeks ago",
+     {"sex": "male", "last_stem_cell_transplant": "2026-07-07", "last_chemotherapy": "2026-08-17"}),
+    ("no transplant, chemo finished in august", {"last_stem_cell_transplant": "never", "last_chemotherapy": "2026-08-31"}),
+    ("the marrow showed 45% blasts", {"marrow_blasts_percent": 45}),
+    ("he has never had blinatumomab", {"sex": "male", "prior_blinatumomab": False}),
+    ("he's had intrathecal chemo last week", {"sex": "male"}),
+    ("45", {}),
+])
+def test_facts_stated_plainly(text, facts):
+    assert extract_facts(text, TODAY) == facts
+
+
+def test_topic_keys_name_questions():
+    assert topic_keys("change the chemo date") == ["last_chemotherapy"]
+    assert "date_of_birth" in topic_keys("his age is wrong")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("he has a fever", True), ("she can't breathe properly", True), ("his nose is bleeding", True),
+    ("no fever", False), ("she has no temperature", False), ("3 weeks ago", False),
+])
+def test_urgent_symptoms(text, expected):
+    assert urgent(text) is expected
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("can I talk to a nurse", "handoff"), ("start over", "start_over"), ("stop", "stop"), ("forget me", "forget_me"),
+    ("why do you need that?", "ask_why"), ("I don't understand", "ask_why"), ("sorry, I meant 11", "correct"),
+    ("this is stupid", "complain"), ("45", None),
+])
+def test_keyword_intents(text, intent):
+    assert keyword_intent(text) == intent
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("how long is he in hospital?", "hospital_stays"), ("can she swim with the pump", "pump"),
+    ("what are the side effects", "side_effects"), ("did it work?", "results"), ("45", None),
+])
+def test_faq_topics_from_the_trial_file(text, topic):
+    assert faq_topic(TRIAL, text) == topic
+
+
+def test_too_long():
+    assert too_long("a" * 1001) and not too_long("a" * 1000)
+
+
+def test_required_slots_follow_the_engine():
+    assert required_slots(TRIAL, {}, TODAY) == ["continue_closed"]
+    assert required_slots(TRIAL, {"continue_closed": "no"}, TODAY) == ["continue_closed"]
+    assert required_slots(TRIAL, STARTED, TODAY) == ["continue_closed", "chatting_as", "date_of_birth"]
+    assert required_slots(TRIAL, {**STARTED, **ELIGIBLE}, TODAY)[-1] == "review"
+    assert required_slots(TRIAL, {**STARTED, "decision": {"outcome": "not_eligible"}}, TODAY)[-1] == "offer_handoff"
+    assert required_slots(TRIAL, {**STARTED, "exit_request": "stop"}, TODAY) == []
+
+
+def test_raw_text_in_a_slot_is_not_an_answer():
+    assert answers_of(TRIAL, {"date_of_birth": "why do you need that?", "sex": "male"}, TODAY) == {"sex": "male"}
+
+
+def test_an_answer_is_stored_as_the_engine_wants_it():
+    t = turn("last_radiotherapy", "6 days ago")
+    assert t.updates == {"last_radiotherapy": "2026-09-01"} and t.said == []
+
+
+def test_an_age_replaces_a_date_of_birth():
+    t = turn("date_of_birth", "he's 9")
+    assert t.updates["age_years"] == 9 and t.updates["date_of_birth"] is None
+    assert t.updates["sex"] == "male"
+    assert last_answered(t, "date_of_birth") == "date_of_birth"
+
+
+def test_why_repeats_the_question_with_the_trial_file_reason():
+    t = turn("blood_tests_ok", "why do you ask?", intent="ask_why", confidence=0.99)
+    assert t.updates == {} and responses(t) == [TRIAL.criterion("blood_tests_ok").why]
+
+
+def test_i_dont_know_becomes_unknown():
+    assert turn("blood_tests_ok", "I don't know").updates == {"blood_tests_ok": "unknown"}
+    assert turn("date_of_birth", "I don't know").updates["date_of_birth"] == "unknown"
+
+
+def test_a_correction_changes_the_last_answer():
+    t = turn("sex", "sorry, I meant 11", slots={"age_years": 10, "last_answered": "date_of_birth"})
+    assert t.updates["age_years"] == 11 and responses(t) == ["utter_changed"]
+
+
+def test_three_failures_offer_to_skip():
+    slots = {}
+    for n in range(3):
+        t = turn("blood_tests_ok", "purple", slots=slots)
+        slots.update(t.updates)
+    assert slots["failures"] == {"blood_tests_ok": 3}
+    assert responses(t) == ["utter_invalid_yes_no", "utter_offer_skip"]
+
+
+def test_a_future_date_is_refused():
+    t = turn("last_chemotherapy", "next week")
+    assert t.updates == {"failures": {"last_chemotherapy": 1}} and responses(t) == ["utter_invalid_date_future"]
+
+
+def test_urgent_first_then_the_answer_still_counts():
+    t = turn("blood_tests_ok", "yes but he has a fever now")
+    assert responses(t)[0] == "utter_urgent" and t.updates["blood_tests_ok"] is True
+
+
+@pytest.mark.parametrize("text,exit", [("I want to talk to a nurse", "handoff"), ("stop", "stop"),
+                                       ("start over", "start_over"), ("delete my data", "forget_me")])
+def test_requests_leave_the_form(text, exit):
+    assert turn("blood_tests_ok", text).exit == exit
+
+
+def test_a_nurse_is_a_professional_at_who_is_chatting():
+    t = take_turn(TRIAL, {"continue_closed": "yes"}, "chatting_as", "I'm a nurse", None, 0, TODAY)
+    assert t.updates == {"chatting_as": "professional"} and t.exit is None
+
+
+def test_the_decision_comes_once_when_settled():
+    t = turn("date_of_birth", "I'm 19")
+    assert t.updates["decision"]["outcome"] == "not_eligible"
+    assert [s.custom for s in t.said if s.custom] == [{"eligibility": t.updates["decision"]}]
+    again = turn("offer_handoff", "no", slots=t.updates)
+    assert "decision" not in again.updates
+
+
+def test_review_yes_gives_the_decision():
+    t = turn("review", "yes", slots=ELIGIBLE)
+    assert t.updates["review"] == "yes" and t.updates["decision"]["outcome"] == "likely_eligible"
+
+
+def test_review_names_a_question_to_ask_again():
+    t = turn("review", "the chemo date is wrong", slots=ELIGIBLE)
+    assert t.updates == {"last_chemotherapy": None} and responses(t) == ["utter_will_ask_again"]
+
+
+def test_questions_carry_the_contract_marker():
+    q = answer_question(TRIAL, "prior_blinatumomab", "parent", {}, TODAY)
+    assert q.marker() == {"question": {"slot": "prior_blinatumomab", "kind": "yes_no", "choices": ["no", "yes", "I don't know"]}}
+    assert answer_question(TRIAL, "relapsed_or_refractory", "parent", {}, TODAY).choices[0] == "yes"
+    assert answer_question(TRIAL, "date_of_birth", "parent", {}, TODAY).marker()["question"]["choices"] == []
+    assert flow_question("chatting_as", "").choices == ["parent", "young_person", "professional"]
+
+
+def test_the_performance_question_follows_age():
+    child = answer_question(TRIAL, "performance_score", "parent", {"age_years": 9}, TODAY)
+    teen = answer_question(TRIAL, "performance_score", "young_person", {"age_years": 16}, TODAY)
+    assert child.kind == "choice" and "Lies around a lot, but gets dressed and joins quiet play" in child.choices
+    assert "Normal, no complaints" in teen.choices and "Karnofsky" in teen.text
