@@ -8,7 +8,7 @@ SPACY_MODEL := build/spacy_model
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install spacy train run validate test test-unit test-conversations test-stories bench-engine
+.PHONY: help install spacy train run shell validate test test-unit test-conversations test-stories bench-engine
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ train: spacy ## train the model if its inputs changed (cached by fingerprint)
 
 run: train ## set up and start the assistant: REST on 127.0.0.1:5005, actions on :5055
 	scripts/serve.sh
+
+shell: train ## the nurse shell: chat in the terminal, with the answers and the engine's result after each turn
+	scripts/shell.sh
 
 validate: install ## rasa data validate
 	$(RASA) data validate

@@ -73,7 +73,7 @@ def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None) 
         lines += [f"- {r}" for r in why["failed"]]
     if result.eligible_from:
         lines.append(f"The earliest day these would all be met is {long_date(result.eligible_from)}.")
-    if why["unknown"]:
+    if why["unknown"] and result.outcome != NOT_ELIGIBLE:  # what was not asked no longer matters
         lines.append("We could not tell about:")
         lines += [f"- {r}" for r in why["unknown"]]
     lines.append(CAVEAT)

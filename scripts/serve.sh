@@ -9,6 +9,7 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 MODEL=$(.venv/bin/python scripts/train.py)
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+export PYTHONPATH=$PWD  # Rasa loads server.channel and server.tracker_store from here
 mkdir -p logs
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM

@@ -75,7 +75,8 @@ class Assistant:
 
     def endpoints(self) -> Path:
         path = self.workdir / "endpoints.yml"
-        tracker = self.endpoints_extra or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.db}"\n'
+        tracker = self.endpoints_extra or (f'tracker_store:\n  type: server.tracker_store.ForgetfulSQLTrackerStore\n'
+                                           f'  dialect: "sqlite"\n  db: "{self.db}"\n')
         path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n{tracker}')
         return path
 

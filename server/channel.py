@@ -1,0 +1,78 @@
+"""Rasa's REST channel, made safe for families (credentials.yml loads it as the `rest` channel).
+
+Same URL and format as Rasa's own (`POST /webhooks/rest/webhook`), plus:
+- every message gets at least one text item: if the assistant produced none (the
+  action server is down, say), the apology with the nurse number from the domain;
+- a malformed request is a 400 with a reason, never a 500;
+- what users type never goes into the logs, not even when something fails;
+- a message starting with "/" is read as text: Rasa would otherwise take "/restart"
+  or "/inform{...}" as a command that sets intents and slots directly.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List
+
+import yaml
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 10_000  # beyond this nothing is read; the conversation caps answers far lower
+MAX_SENDER = 128
+DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
+
+
+def apology() -> str:
+    """The domain's utter_error text: one source for the wording."""
+    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
+    return responses["utter_error"][0]["text"]
+
+
+class SafeRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("safe_rest_webhook", __name__)
+        sorry = apology()
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 - sanic raises several kinds for bad JSON
+                body = None
+            if not isinstance(body, dict):
+                return response.json({"error": "expected a JSON object with sender and message"}, status=400)
+            sender, text = body.get("sender"), body.get("message")
+            if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
+                return response.json({"error": f"sender must be a non-empty string of at most {MAX_SENDER} characters"}, status=400)
+            if text is None:
+                text = ""
+            if not isinstance(text, str):
+                return response.json({"error": "message must be a string"}, status=400)
+            if text.lstrip().startswith("/"):
+                text = " " + text  # Rasa reads a leading "/" as an intent command
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text[:MAX_CHARS], collector, sender, input_channel=self.name(),
+                                                 metadata=self.get_metadata(request)))
+            except Exception as err:  # noqa: BLE001 - the family gets an answer whatever happened
+                log.error("message could not be handled: %s", type(err).__name__)
+            messages: List[Dict[str, Any]] = collector.messages
+            if not any(m.get("text") for m in messages):
+                messages.append({"recipient_id": sender, "text": sorry})
+            return response.json(messages)
+
+        return webhook

@@ -1,0 +1,39 @@
+"""Conversations survive a kill -9 of the Rasa server (SQLite tracker store)."""
+import signal
+
+import pytest
+
+from tests.servers import Assistant, model_path, new_sender
+
+from .helpers import ELIGIBLE_WALK, answers_in, question, slots_from, sqlite_events, walk
+
+CONVERSATIONS = 50
+
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    running = Assistant(tmp_path_factory.mktemp("persist")).start()
+    yield running
+    running.stop()
+
+
+def test_fifty_conversations_resume_after_kill_9(assistant):
+    before = {}
+    for n in range(CONVERSATIONS):
+        sender = new_sender()
+        pending = walk(assistant.say, sender, 2 + n % 12)
+        before[sender] = (pending, answers_in(slots_from(sqlite_events(assistant.db, sender))))
+
+    assistant.stop("rasa", signal.SIGKILL)
+    assistant.start_rasa(model_path())
+
+    resumed = 0
+    for sender, (pending, answers) in before.items():
+        assert answers_in(slots_from(sqlite_events(assistant.db, sender))) == answers
+        assert question(assistant.say(sender, "why do you ask?")) == pending, "not the same question"
+        nxt = question(assistant.say(sender, ELIGIBLE_WALK[pending]))
+        assert nxt and nxt != pending
+        resumed += 1
+    assert resumed == CONVERSATIONS

@@ -1,0 +1,72 @@
+"""Two Rasa replicas on PostgreSQL with a Redis lock store and one action server: turns of
+the same conversation alternate between replicas; nothing is lost or duplicated, and the
+decision is the one a single replica gives."""
+import json
+import uuid
+
+import psycopg2
+import pytest
+
+from tests.servers import Assistant, model_path, new_sender
+
+from .helpers import ELIGIBLE_WALK, decision, question
+
+pytestmark = pytest.mark.servers
+PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
+
+
+@pytest.fixture(scope="module")
+def database():
+    name = "trial_assistant_" + uuid.uuid4().hex[:8]
+    conn = psycopg2.connect(**PG)
+    conn.autocommit = True
+    conn.cursor().execute(f"CREATE DATABASE {name}")
+    yield name
+    conn.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory, database):
+    store = (f'tracker_store:\n  type: server.tracker_store.ForgetfulSQLTrackerStore\n  dialect: "postgresql"\n'
+             f'  url: "127.0.0.1"\n  port: 5432\n  db: "{database}"\n  username: "postgres"\n'
+             f'lock_store:\n  type: "redis"\n  url: "127.0.0.1"\n  port: 6379\n  db: 1\n')
+    first = Assistant(tmp_path_factory.mktemp("replica1"), endpoints_extra=store)
+    first.workdir.mkdir(parents=True, exist_ok=True)
+    first.start_actions()
+    model = model_path()
+    first.start_rasa(model)
+    second = Assistant(tmp_path_factory.mktemp("replica2"), endpoints_extra=store, actions_port=first.actions_port)
+    second.workdir.mkdir(parents=True, exist_ok=True)
+    second.start_rasa(model)
+    yield first, second
+    second.stop()
+    first.stop()
+
+
+def pg_events(database, sender):
+    with psycopg2.connect(**{**PG, "dbname": database}) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [json.loads(r[0]) for r in cur.fetchall()]
+
+
+@pytest.mark.parametrize("changes,outcome", [({}, "likely_eligible"),
+                                             ({"last_radiotherapy": "6 days ago"}, "not_yet"),
+                                             ({"blood_tests_ok": "not sure"}, "unsure")])
+def test_turns_alternate_between_replicas(replicas, database, changes, outcome):
+    answers = {**ELIGIBLE_WALK, **changes}
+    sender, sent = new_sender(), ["hi"]
+    pending = question(replicas[0].say(sender, "hi"))
+    result = None
+    for turn in range(1, 60):
+        reply = replicas[turn % 2].say(sender, answers[pending])
+        sent.append(answers[pending])
+        result = decision(reply)
+        if result:
+            break
+        pending = question(reply)
+    assert result and result["outcome"] == outcome
+    users = [e for e in pg_events(database, sender) if e["event"] == "user"]
+    assert [e["text"] for e in users] == sent
+    assert len({e["message_id"] for e in users}) == len(users)
