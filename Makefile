@@ -8,7 +8,7 @@ SPACY_MODEL := build/spacy_model
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install spacy train run shell validate test test-unit test-conversations test-stories bench-engine
+.PHONY: help install spacy train run shell browser validate test test-unit test-conversations test-browser test-stories bench bench-engine
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -29,11 +29,17 @@ spacy: $(SPACY_MODEL)/meta.json ## build the spaCy pipeline (blank English + ent
 train: spacy ## train the model if its inputs changed (cached by fingerprint)
 	@$(PY) scripts/train.py
 
-run: train ## set up and start the assistant: REST on 127.0.0.1:5005, actions on :5055
+run: train ## set up and start everything: the page on http://127.0.0.1:8080/ (REST :5005, actions :5055)
 	scripts/serve.sh
 
 shell: train ## the nurse shell: chat in the terminal, with the answers and the engine's result after each turn
 	scripts/shell.sh
+
+BROWSER_READY := build/npm/node_modules/axe-core/axe.min.js
+$(BROWSER_READY): scripts/install_browser.sh
+	scripts/install_browser.sh
+
+browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the browser tests
 
 validate: install ## rasa data validate
 	$(RASA) data validate
@@ -47,9 +53,15 @@ test-conversations: train ## scripted conversations over REST against live serve
 test-stories: train ## rasa test on tests/test_stories.yml, failing on any wrong prediction
 	$(RASA) test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out build/story_results
 
-test: train ## set up and pass every test
+test-browser: train browser ## the chat page in headless Chromium
+	$(PY) -m pytest -q tests/browser
+
+test: train browser ## set up and pass every test
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate test-stories
+
+bench: train ## benchmarks beside Rasa's starter bot; results in bench/results/ (not part of make test)
+	$(PY) bench/run.py
 
 bench-engine: install ## engine evaluations per second and question counts
 	$(PY) bench/engine.py

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Start the action server and Rasa (REST channel, SQLite tracker store by default)
-# in the foreground; Ctrl-C stops both.
-#   RASA_PORT (5005), ACTIONS_PORT (5055), ENDPOINTS (endpoints.yml)
+# Start the chat page, the action server and Rasa (REST channel, SQLite tracker
+# store by default) in the foreground; Ctrl-C stops all three.
+#   WEB_PORT (8080), RASA_PORT (5005), ACTIONS_PORT (5055), ENDPOINTS (endpoints.yml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
+WEB_PORT=${WEB_PORT:-8080}
 MODEL=$(.venv/bin/python scripts/train.py)
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export PYTHONPATH=$PWD  # Rasa loads server.channel and server.tracker_store from here
@@ -16,12 +17,14 @@ trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
-  --interface 127.0.0.1 --port "$RASA_PORT" --cors "${CORS_ORIGIN:-http://127.0.0.1:8080}" >logs/rasa.log 2>&1 &
+  --interface 127.0.0.1 --port "$RASA_PORT" --cors "http://127.0.0.1:$WEB_PORT" >logs/rasa.log 2>&1 &
+pids+=($!)
+RASA_URL="http://127.0.0.1:$RASA_PORT" WEB_PORT=$WEB_PORT .venv/bin/python web/serve.py >logs/web.log 2>&1 &
 pids+=($!)
 echo "Starting: action server on 127.0.0.1:$ACTIONS_PORT, Rasa REST on 127.0.0.1:$RASA_PORT (logs in logs/)."
 for _ in $(seq 1 120); do
   if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null; then
-    echo "Ready: POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook  ({\"sender\": ..., \"message\": ...})"
+    echo "Ready: open http://127.0.0.1:$WEB_PORT/ (REST: POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook)"
     break
   fi
   sleep 1

@@ -36,7 +36,7 @@ def test_standard_input_and_explain():
     out = json.loads(run.stdout)
     assert out["outcome"] == "not_yet" and out["next_question"] is None
     assert "15 September 2026" in out["explanation"]
-    assert "Your child cannot have had radiotherapy in the 2 weeks before starting." in out["explanation"]
+    assert "Your child cannot have had radiotherapy in the 2 weeks before they start." in out["explanation"]
 
 
 def test_explain_for_a_young_person():

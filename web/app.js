@@ -1,0 +1,271 @@
+// The chat page: talks to Rasa's REST channel and draws the contract's markers
+// (question, eligibility, handoff). Bot text is only ever set with textContent.
+"use strict";
+
+(() => {
+  const REST_URL = (window.ASSISTANT_CONFIG || {}).restUrl || "http://127.0.0.1:5005/webhooks/rest/webhook";
+  const NURSE_PHONE = "0808 800 4040";
+  const TIMEOUT_MS = 60000;
+  const HEADINGS = {
+    likely_eligible: () => "Likely to meet the entry rules",
+    not_yet: (from) => (from ? `Not yet — from ${longDate(from)}` : "Not yet"),
+    unsure: () => "Not sure yet",
+    not_eligible: () => "Would not have been able to join",
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const log = $("log");
+  const scroller = $("scroller");
+  const typing = $("typing");
+  const choices = $("choices");
+  const pickerForm = $("picker-form");
+  const picker = $("picker");
+  const pickerLabel = $("picker-label");
+  const pickerWhat = $("picker-what");
+  const composer = $("composer");
+  const textForm = $("text-form");
+  const text = $("text");
+  const restart = $("restart");
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const sender = senderId();
+  let busy = false;
+  let cardCount = 0;
+
+  function senderId() {
+    const key = "mt103-205-sender";
+    let id = sessionStorage.getItem(key);
+    if (!id) {
+      id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();
+      sessionStorage.setItem(key, id);
+    }
+    return id;
+  }
+
+  function fallbackUuid() {
+    // crypto.randomUUID needs a secure context; getRandomValues does not.
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function longDate(iso) {
+    const d = new Date(`${iso}T00:00:00Z`);
+    if (Number.isNaN(d.getTime())) return String(iso);
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  function el(tag, className, content) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content !== undefined && content !== null) node.textContent = String(content);
+    return node;
+  }
+
+  function telLink(phone) {
+    const a = el("a", "tel", phone);
+    a.href = `tel:${String(phone).replace(/[^0-9+]/g, "")}`;
+    return a;
+  }
+
+  function append(node) {
+    log.appendChild(node);
+    return node;
+  }
+
+  function addMessage(who, content) {
+    const item = el("div", `msg ${who}`);
+    item.appendChild(el("span", "visually-hidden", who === "user" ? "You said: " : "Assistant: "));
+    item.appendChild(el("span", "body", content));
+    return append(item);
+  }
+
+  function addCard(kind, heading) {
+    cardCount += 1;
+    const card = el("section", `card ${kind}`);
+    const h = el("h3", null, heading);
+    h.id = `card-${cardCount}`;
+    card.setAttribute("aria-labelledby", h.id);
+    card.appendChild(h);
+    return append(card);
+  }
+
+  function addDecision(result) {
+    const heading = (HEADINGS[result.outcome] || (() => "Result"))(result.eligible_from);
+    const card = addCard(`decision ${result.outcome || ""}`, heading);
+    card.appendChild(el("p", null, "The reasons are in the message above. Only the trial team could have confirmed this, and this trial is no longer recruiting."));
+    return card;
+  }
+
+  function addHandoff(handoff) {
+    const card = addCard("handoff", "Talk to a nurse");
+    const call = el("p", null, "Call the Cancer Research UK nurses free on ");
+    call.appendChild(telLink(handoff.phone || NURSE_PHONE));
+    call.appendChild(document.createTextNode("."));
+    card.appendChild(call);
+    if (handoff.reference) {
+      const ref = el("p", null, "Your reference: ");
+      ref.appendChild(el("strong", "reference", handoff.reference));
+      card.appendChild(ref);
+    }
+    if (handoff.summary) {
+      const more = el("details");
+      more.appendChild(el("summary", null, "A summary you could read to them"));
+      more.appendChild(el("p", "summary", handoff.summary));
+      card.appendChild(more);
+    }
+    return card;
+  }
+
+  function addError() {
+    const item = el("div", "msg bot error");
+    item.appendChild(el("span", "visually-hidden", "Assistant: "));
+    const body = el("span", "body", "Sorry, I could not reach the assistant just now. Please try again in a moment, or talk to a nurse free on ");
+    body.appendChild(telLink(NURSE_PHONE));
+    body.appendChild(document.createTextNode("."));
+    item.appendChild(body);
+    return append(item);
+  }
+
+  function humanise(choice) {
+    const s = String(choice).replace(/_/g, " ");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  // The latest question marker decides the input; without one, the message's own
+  // buttons (if any) are offered as they are.
+  function setOptions(question, buttons) {
+    let options = buttons.map((b) => ({ title: b.title || b.payload, payload: b.payload }));
+    let kind = null;
+    composer.dataset.slot = question ? String(question.slot) : "";
+    if (question) {
+      kind = question.kind;
+      const titles = new Map(buttons.map((b) => [b.payload, b.title]));
+      options = (question.choices || []).map((c) => ({ title: titles.get(c) || humanise(c), payload: c }));
+    }
+    choices.replaceChildren(...options.map((o) => {
+      const b = el("button", "choice", o.title);
+      b.type = "button";
+      b.dataset.payload = String(o.payload);
+      b.addEventListener("click", () => send(String(o.payload), o.title));
+      return b;
+    }));
+    choices.hidden = options.length === 0;
+
+    pickerForm.hidden = kind !== "date" && kind !== "number";
+    picker.value = "";
+    if (kind === "date") {
+      picker.type = "date";
+      picker.removeAttribute("inputmode");
+      picker.removeAttribute("step");
+      pickerLabel.textContent = "Pick a date";
+      pickerWhat.textContent = " date";
+    } else if (kind === "number") {
+      picker.type = "number";
+      picker.inputMode = "decimal";
+      picker.step = "any";
+      pickerLabel.textContent = "Enter a number";
+      pickerWhat.textContent = " number";
+    }
+    picker.required = !pickerForm.hidden;
+  }
+
+  function render(items) {
+    let question = null;
+    let buttons = [];
+    let first = null;
+    const keep = (node) => { first = first || node; };
+    for (const item of items) {
+      if (!item || typeof item !== "object") continue;
+      if (typeof item.text === "string" && item.text) keep(addMessage("bot", item.text));
+      if (Array.isArray(item.buttons) && item.buttons.length) buttons = item.buttons.filter((b) => b && b.payload !== undefined);
+      const custom = item.custom;
+      if (custom && typeof custom === "object") {
+        if (custom.question) question = custom.question;
+        if (custom.eligibility) keep(addDecision(custom.eligibility));
+        if (custom.handoff) keep(addHandoff(custom.handoff));
+      }
+    }
+    setOptions(question, buttons);
+    return first;
+  }
+
+  function setBusy(on) {
+    busy = on;
+    typing.hidden = !on;
+    log.setAttribute("aria-busy", String(on));
+    for (const b of document.querySelectorAll("#choices button, .composer button, #restart")) b.disabled = on;
+  }
+
+  // Show the reply from its start, but never scroll the control that gets focus out of
+  // view; then focus the first answer button, or the text box.
+  function reveal(first) {
+    const target = (!choices.hidden && choices.querySelector("button")) || text;
+    const box = scroller.scrollHeight > scroller.clientHeight + 1 ? scroller : null;
+    const view = box ? box.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+    let delta = first ? first.getBoundingClientRect().top - view.top - 8 : 0;
+    if (!box || box.contains(target)) delta = Math.min(delta, target.getBoundingClientRect().bottom + 8 - view.bottom);
+    if (Math.abs(delta) >= 1) (box || window).scrollBy({ top: delta, behavior: reducedMotion.matches ? "auto" : "smooth" });
+    target.focus({ preventScroll: true });
+  }
+
+  async function post(message) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    try {
+      const res = await fetch(REST_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender, message }),
+        signal: controller.signal,
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const items = await res.json();
+      if (!Array.isArray(items) || items.length === 0) throw new Error("empty reply");
+      return items;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // shown: what the transcript shows for the user (null: nothing, e.g. the first "hi").
+  async function send(message, shown, typed = false) {
+    if (busy || !message.trim()) return;
+    setBusy(true);
+    const offered = !choices.hidden;
+    choices.hidden = true;
+    if (shown !== null) addMessage("user", shown === undefined ? message : shown);
+    typing.scrollIntoView({ block: "nearest" });
+    let first = null;
+    try {
+      first = render(await post(message));
+    } catch (err) {
+      first = addError();
+      choices.hidden = !offered;
+      if (typed && !text.value) text.value = message;
+    } finally {
+      setBusy(false);
+    }
+    reveal(first);
+  }
+
+  textForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const message = text.value.trim();
+    if (!message || busy) return;
+    text.value = "";
+    send(message, message, true);
+  });
+
+  pickerForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = picker.value;
+    if (!value || busy) return;
+    send(value, picker.type === "date" ? longDate(value) : value);
+  });
+
+  restart.addEventListener("click", () => send("start over", "Start over"));
+
+  send("hi", null);
+})();
