@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -81,21 +81,7 @@ class _Context:
         return True if years < limit - 1 or day <= self.today else None
 
     def test(self, cond: Mapping[str, Any]) -> Optional[bool]:
-        if "all" in cond:
-            results = [self.test(c) for c in cond["all"]]
-            return False if False in results else (None if None in results else True)
-        if "any" in cond:
-            results = [self.test(c) for c in cond["any"]]
-            return True if True in results else (None if None in results else False)
-        if "age_below" in cond:
-            return self.age_below(cond["age_below"], self.start if cond.get("day") == "start" else self.today)
-        value = self.value(cond["key"])
-        if value is None:
-            return None
-        result = _LEAF[next(op for op in _LEAF if op in cond)](value, cond)
-        if not result and cond.get("otherwise") == UNKNOWN:
-            return None
-        return result
+        return compiled(cond)(self)
 
     def within(self, window: Window) -> Tuple[Optional[bool], Optional[dt.date]]:
         last = self.value(window.key)
@@ -107,15 +93,58 @@ class _Context:
         return self.today < end, end
 
 
-_LEAF = {
-    "equals": lambda v, c: v == c["equals"],
-    "in": lambda v, c: v in c["in"],
-    "is": lambda v, c: v is c["is"],
-    "greater_than": lambda v, c: v > c["greater_than"],
-    "at_least": lambda v, c: v >= c["at_least"],
-    "less_than": lambda v, c: v < c["less_than"],
-    "at_most": lambda v, c: v <= c["at_most"],
+_LEAF: Dict[str, Callable[[Any, Any], bool]] = {
+    "equals": lambda v, t: v == t,
+    "in": lambda v, t: v in t,
+    "is": lambda v, t: v is t,
+    "greater_than": lambda v, t: v > t,
+    "at_least": lambda v, t: v >= t,
+    "less_than": lambda v, t: v < t,
+    "at_most": lambda v, t: v <= t,
 }
+
+Test = Callable[[_Context], Optional[bool]]
+# Conditions are compiled to closures once: evaluation is the hot path (next_question runs
+# it dozens of times a turn). Keyed by id, with the condition kept so the id stays its own.
+_COMPILED: Dict[int, Tuple[Mapping[str, Any], Test]] = {}
+
+
+def compiled(cond: Mapping[str, Any]) -> Test:
+    hit = _COMPILED.get(id(cond))
+    if hit is None or hit[0] is not cond:
+        hit = _COMPILED[id(cond)] = (cond, _compile(cond))
+    return hit[1]
+
+
+def _compile(cond: Mapping[str, Any]) -> Test:
+    if "all" in cond:
+        parts = [_compile(c) for c in cond["all"]]
+
+        def all_of(ctx: _Context) -> Optional[bool]:
+            results = [p(ctx) for p in parts]
+            return False if False in results else (None if None in results else True)
+        return all_of
+    if "any" in cond:
+        parts = [_compile(c) for c in cond["any"]]
+
+        def any_of(ctx: _Context) -> Optional[bool]:
+            results = [p(ctx) for p in parts]
+            return True if True in results else (None if None in results else False)
+        return any_of
+    if "age_below" in cond:
+        limit, on_start = cond["age_below"], cond.get("day") == "start"
+        return lambda ctx: ctx.age_below(limit, ctx.start if on_start else ctx.today)
+    key = cond["key"]
+    op = next(op for op in _LEAF if op in cond)
+    check, target, unsure_otherwise = _LEAF[op], cond[op], cond.get("otherwise") == UNKNOWN
+
+    def leaf(ctx: _Context) -> Optional[bool]:
+        value = ctx.answers.get(key, UNKNOWN)
+        if isinstance(value, str) and value == UNKNOWN:
+            return None
+        result = check(value, target)
+        return None if (unsure_otherwise and not result) else result
+    return leaf
 
 
 def _status(ctx: _Context, c: Criterion) -> Tuple[str, Optional[dt.date]]:
