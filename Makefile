@@ -8,7 +8,7 @@ SPACY_MODEL := build/spacy_model
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install spacy train run shell browser validate test test-unit test-conversations test-browser test-stories bench bench-engine
+.PHONY: help install spacy train run shell browser lint validate test test-unit test-conversations test-browser test-stories bench bench-engine
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ $(BROWSER_READY): scripts/install_browser.sh
 
 browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the browser tests
 
+lint: install ## pyflakes over the project's Python
+	$(PY) -m pyflakes eligibility conversation actions server shell web bench spacy_pipeline scripts tests
+
 validate: install ## rasa data validate
 	$(RASA) data validate
 
@@ -56,7 +59,7 @@ test-stories: train ## rasa test on tests/test_stories.yml, failing on any wrong
 test-browser: train browser ## the chat page in headless Chromium
 	$(PY) -m pytest -q tests/browser
 
-test: train browser ## set up and pass every test
+test: lint train browser ## set up and pass every test
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate test-stories
 

@@ -15,7 +15,7 @@ from conversation.summary import handoff_summary, new_reference
 from conversation.turn import resolve_intent
 from eligibility import InvalidAnswer, check_answer
 
-from .context import guarded, answers, common_values, send, today, trial
+from .context import answers, common_values, guarded, today, trial
 
 log = logging.getLogger(__name__)
 FORM = "conversation_form"

@@ -14,7 +14,6 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, next_question
 from eligibility.engine import NOT_ELIGIBLE
-from eligibility.explain import long_date, say
 
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
@@ -236,20 +235,28 @@ def _answer_turn(trial, slots, requested, text, intent, today, turn: Turn) -> No
 
 def _take_other_facts(trial, slots, requested, text, today, turn: Turn) -> bool:
     """Facts for questions not asked yet; each checked as if asked. True if any were taken."""
-    taken = []
+    fresh = {}
     for key, value in extract_facts(text, today).items():
         if key in (requested, "age_years" if requested == "date_of_birth" else None) or key in turn.updates:
             continue
         if slots.get(key) is not None or (key == "age_years" and slots.get("date_of_birth") is not None):
             continue
+        fresh[key] = value
+    return _store(trial, fresh, today, turn, "utter_noted")
+
+
+def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: str) -> bool:
+    """Store each answer the engine accepts and say which, with `response`. True if any."""
+    stored = []
+    for key, value in answers.items():
         try:
             _set_answer(trial, key, value, today, turn)
-            taken.append(_describe(trial, key, turn.updates[key], today))
         except InvalidAnswer:
             continue
-    if taken:
-        turn.say("utter_noted", facts="; ".join(taken))
-    return bool(taken)
+        stored.append(_describe(trial, key, turn.updates[key], today))
+    if stored:
+        turn.say(response, facts="; ".join(stored))
+    return bool(stored)
 
 
 def _apply_corrections(trial, slots, text, today, turn: Turn, any_key: bool = False) -> bool:
@@ -266,18 +273,7 @@ def _apply_corrections(trial, slots, text, today, turn: Turn, any_key: bool = Fa
             changed = {key: value}
         except NotUnderstood:
             changed = {}
-    done = []
-    for key, value in changed.items():
-        if slots.get(key) == value:
-            continue
-        try:
-            _set_answer(trial, key, value, today, turn)
-            done.append(_describe(trial, key, turn.updates[key], today))
-        except InvalidAnswer:
-            continue
-    if done:
-        turn.say("utter_changed", facts="; ".join(done))
-    return bool(done)
+    return _store(trial, {k: v for k, v in changed.items() if slots.get(k) != v}, today, turn, "utter_changed")
 
 
 def _describe(trial, key, value, today) -> str:

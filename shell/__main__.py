@@ -8,6 +8,7 @@ of them today (ASSISTANT_TODAY=YYYY-MM-DD pins the day).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import uuid
@@ -124,7 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"(The trial file cannot be read, so there is no panel: {err})")
         trial = None
     try:
-        import readline  # noqa: F401 - line editing and history for input(), where available
+        importlib.import_module("readline")  # line editing and history for input(), where available
     except ImportError:  # pragma: no cover
         pass
     client = Client(args.url, args.sender or str(uuid.uuid4()), token=os.environ.get("RASA_TOKEN") or None)

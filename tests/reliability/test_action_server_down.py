@@ -4,18 +4,12 @@ import urllib.request
 
 import pytest
 
-from tests.servers import Assistant, new_sender
+from tests.servers import new_sender
 
 from .helpers import question, walk
 
 pytestmark = pytest.mark.servers
 
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    running = Assistant(tmp_path_factory.mktemp("actions_down")).start()
-    yield running
-    running.stop()
 
 
 def test_action_server_down_then_back(assistant):

@@ -6,7 +6,7 @@ import urllib.error
 
 import pytest
 
-from tests.servers import Assistant, new_sender
+from tests.servers import new_sender
 
 from .helpers import ELIGIBLE_WALK, answers_in, question, slots_from, sqlite_events, valid, walk
 
@@ -41,12 +41,6 @@ def hostile_inputs(rng: random.Random, n: int):
                                 for _ in range(rng.randrange(1, 20))))
     return out[:n]
 
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    running = Assistant(tmp_path_factory.mktemp("hostile")).start()
-    yield running
-    running.stop()
 
 
 def test_hostile_inputs_at_every_kind_of_question(assistant):

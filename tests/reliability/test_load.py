@@ -3,19 +3,13 @@ import threading
 
 import pytest
 
-from tests.servers import Assistant, new_sender
+from tests.servers import new_sender
 
-from .helpers import ELIGIBLE_WALK, finish, sqlite_events, walk
+from .helpers import finish, sqlite_events, walk
 
 pytestmark = pytest.mark.servers
 CONCURRENT = 20
 
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    running = Assistant(tmp_path_factory.mktemp("load")).start()
-    yield running
-    running.stop()
 
 
 def test_twenty_concurrent_full_flows(assistant):

@@ -3,7 +3,7 @@ import signal
 
 import pytest
 
-from tests.servers import Assistant, model_path, new_sender
+from tests.servers import model_path, new_sender
 
 from .helpers import ELIGIBLE_WALK, answers_in, question, slots_from, sqlite_events, walk
 
@@ -11,12 +11,6 @@ CONVERSATIONS = 50
 
 pytestmark = pytest.mark.servers
 
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    running = Assistant(tmp_path_factory.mktemp("persist")).start()
-    yield running
-    running.stop()
 
 
 def test_fifty_conversations_resume_after_kill_9(assistant):

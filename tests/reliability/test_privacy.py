@@ -13,12 +13,6 @@ pytestmark = pytest.mark.servers
 MARKER = "zebra-marmalade-7731"
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    running = Assistant(tmp_path_factory.mktemp("privacy")).start()
-    yield running
-    running.stop()
-
 
 def get(url):
     return urllib.request.urlopen(url, timeout=30)

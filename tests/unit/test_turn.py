@@ -1,6 +1,4 @@
 """conversation.turn: one user turn inside the form, decided without Rasa."""
-import datetime as dt
-
 import pytest
 
 from conversation.facts import extract_facts, topic_keys
