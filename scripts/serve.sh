@@ -11,6 +11,7 @@ WEB_PORT=${WEB_PORT:-8080}
 MODEL=$(.venv/bin/python scripts/train.py)
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export PYTHONPATH=$PWD  # Rasa loads server.channel and server.tracker_store from here
+export SANIC_HOST=${SANIC_HOST:-127.0.0.1}  # the action server listens on loopback only
 mkdir -p logs
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM

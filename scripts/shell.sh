@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 RASA_PORT=${SHELL_RASA_PORT:-5006}
 ACTIONS_PORT=${SHELL_ACTIONS_PORT:-5056}
 MODEL=$(.venv/bin/python scripts/train.py)
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3} PYTHONPATH=$PWD
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3} PYTHONPATH=$PWD SANIC_HOST=127.0.0.1
 RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
 export RASA_TOKEN
 mkdir -p logs build

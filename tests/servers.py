@@ -69,7 +69,8 @@ class Assistant:
         return self.workdir / "tracker.db"
 
     def env(self) -> Dict[str, str]:
-        env = dict(os.environ, ASSISTANT_TODAY=self.today, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT))
+        env = dict(os.environ, ASSISTANT_TODAY=self.today, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT),
+                   SANIC_HOST="127.0.0.1")
         env.pop("NURSE_LINE_HOURS", None)
         return env
 

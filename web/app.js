@@ -216,7 +216,8 @@
     try {
       const res = await fetch(REST_URL, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        // X-Sender-Id lets a proxy keep one conversation on one replica (docs/deployment.md).
+        headers: { "Content-Type": "application/json", "X-Sender-Id": sender },
         body: JSON.stringify({ sender, message }),
         signal: controller.signal,
       });

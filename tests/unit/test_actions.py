@@ -1,5 +1,6 @@
 """The Rasa SDK adapters, driven with a real CollectingDispatcher and Tracker."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -40,7 +41,9 @@ def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent:
 
 
 def run(action, dispatcher, tracker):
-    return asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    """Run the action in its own thread and loop: Playwright's sync API may own this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, action.run(dispatcher, tracker, DOMAIN)).result()
 
 
 def markers(dispatcher):
