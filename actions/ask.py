@@ -43,7 +43,7 @@ class AskQuestion(Action, ABC):
             question = answer_question(trial(), self.slot, who(tracker), answers(tracker), today())
             text = question.text
             if tracker.get_slot("acknowledge"):
-                text = "Thank you. " + text
+                text = domain["responses"]["utter_thanks_prefix"][0]["text"] + " " + text
             dispatcher.utter_message(text=text, buttons=question.buttons())
         if tracker.get_slot("acknowledge"):
             events.append(SlotSet("acknowledge", None))

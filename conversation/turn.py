@@ -24,7 +24,6 @@ from .summary import show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
 EXITS = {"handoff", "stop", "start_over", "forget_me"}
-DIGRESSIONS = {"ask_why", "ask_faq", "complain", "greet", "thank", "out_of_scope", "correct"}
 NLU_CONFIDENCE = 0.7
 MAX_FAILURES = 3
 
