@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from conversation.questions import FLOW_CHOICES, answer_question, flow_question
 from conversation.summary import answer_lines
 
-from .context import guarded, answers, common_values, today, trial, who
+from .context import answers, common_values, domain_text, guarded, today, trial, who
 
 
 class AskQuestion(Action, ABC):
@@ -43,7 +43,7 @@ class AskQuestion(Action, ABC):
             question = answer_question(trial(), self.slot, who(tracker), answers(tracker), today())
             text = question.text
             if tracker.get_slot("acknowledge"):
-                text = domain["responses"]["utter_thanks_prefix"][0]["text"] + " " + text
+                text = domain_text("utter_thanks_prefix") + " " + text
             dispatcher.utter_message(text=text, buttons=question.buttons())
         if tracker.get_slot("acknowledge"):
             events.append(SlotSet("acknowledge", None))

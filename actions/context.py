@@ -4,7 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, Iterable
+
+import yaml
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,6 +17,7 @@ from conversation.turn import Say, answers_of
 from eligibility import Trial, load_trial
 
 log = logging.getLogger(__name__)
+DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
 
 
 def trial() -> Trial:
@@ -35,6 +40,14 @@ def answers(tracker: Tracker) -> Dict[str, Any]:
 
 def who(tracker: Tracker) -> str:
     return tracker.get_slot("chatting_as") or "parent"
+
+
+@lru_cache(maxsize=None)
+def domain_text(response: str) -> str:
+    """A response's text read from domain.yml: Rasa sends the domain only to the actions
+    that need its structure (endpoints.yml enables selective domain)."""
+    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
+    return responses[response][0]["text"]
 
 
 def common_values() -> Dict[str, Any]:

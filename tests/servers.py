@@ -78,7 +78,8 @@ class Assistant:
         path = self.workdir / "endpoints.yml"
         tracker = self.endpoints_extra or (f'tracker_store:\n  type: server.tracker_store.ForgetfulSQLTrackerStore\n'
                                            f'  dialect: "sqlite"\n  db: "{self.db}"\n')
-        path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n{tracker}')
+        path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+                        f'  enable_selective_domain: true\n{tracker}')
         return path
 
     def start_actions(self) -> None:

@@ -53,7 +53,8 @@ def markers(dispatcher):
 def test_every_form_slot_has_an_ask_action_in_the_domain():
     names = {cls().name() for cls in ASK_ACTIONS}
     assert names == {f"action_ask_{slot}" for slot in DOMAIN["forms"]["conversation_form"]["required_slots"]}
-    assert names <= set(DOMAIN["actions"])
+    declared = {a if isinstance(a, str) else next(iter(a)) for a in DOMAIN["actions"]}
+    assert names <= declared
 
 
 def test_every_answer_key_has_a_slot():
