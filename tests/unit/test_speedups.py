@@ -3,8 +3,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-import server  # noqa: F401 - installs the speed-up, as loading the channel does in Rasa
-from server import speedups
+from server import speedups  # importing the package installs the speed-up, as loading the channel does
 
 GOOD = {"events": [{"event": "slot", "name": "sex", "value": "male"}], "responses": [{"text": "Hi"}]}
 BAD = [{"events": [{"event": "slot"}]}, {"events": "not a list"}, {"responses": [1]}]
