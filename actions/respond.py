@@ -10,7 +10,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.facts import extract_facts
-from conversation.signals import faq_topic, too_long, urgent
+from conversation.signals import faq_answer, faq_topic, too_long, urgent
 from conversation.summary import handoff_summary, new_reference
 from conversation.turn import resolve_intent
 from eligibility import InvalidAnswer, check_answer
@@ -97,7 +97,7 @@ class ActionRespond(Action):
             return hand_off(dispatcher, tracker)
         topic = faq_topic(trial(), text)
         if topic:
-            send_faq(dispatcher, topic)
+            dispatcher.utter_message(text=faq_answer(trial(), topic))
             return []
         if intent in ("goodbye", "stop", "thank"):
             dispatcher.utter_message(response="utter_welcome" if intent == "thank" else "utter_goodbye", **common_values())
@@ -119,7 +119,3 @@ class ActionRespond(Action):
             events.append(SlotSet(key, value.isoformat() if hasattr(value, "isoformat") else value))
         return events + [FollowupAction(FORM)]
 
-
-def send_faq(dispatcher: CollectingDispatcher, topic: str) -> None:
-    entry = next(e for e in trial().faq if e.id == topic)
-    dispatcher.utter_message(text=entry.answer)

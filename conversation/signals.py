@@ -51,6 +51,11 @@ def keyword_intent(text: Optional[str]) -> Optional[str]:
     return None
 
 
+def faq_answer(trial: Trial, topic: str) -> str:
+    """The trial file's answer for a FAQ topic id."""
+    return next(e.answer for e in trial.faq if e.id == topic)
+
+
 def faq_topic(trial: Trial, text: Optional[str]) -> Optional[str]:
     """The id of the FAQ entry a question is about, or None."""
     t = clean(text)

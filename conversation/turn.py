@@ -19,7 +19,7 @@ from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number, parse_performance, parse_yes_no)
 from .questions import DONT_KNOW, FLOW_CHOICES, answer_question, performance_levels
-from .signals import faq_topic, keyword_intent, too_long, urgent
+from .signals import faq_answer, faq_topic, keyword_intent, too_long, urgent
 from .summary import show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
@@ -229,7 +229,7 @@ def _answer_turn(trial, slots, requested, text, intent, today, turn: Turn) -> No
     _take_other_facts(trial, slots, requested, text, today, turn)
     topic = faq_topic(trial, text)
     if topic and "?" in text:
-        _answer_faq(trial, topic, turn)
+        turn.said.append(Say(text=faq_answer(trial, topic)))
 
 
 def _take_other_facts(trial, slots, requested, text, today, turn: Turn) -> bool:
@@ -282,11 +282,6 @@ def _describe(trial, key, value, today) -> str:
     return f"{label.lower()}: {show_value(trial, key, value, today)}"
 
 
-def _answer_faq(trial: Trial, topic: str, turn: Turn) -> None:
-    entry = next(e for e in trial.faq if e.id == topic)
-    turn.said.append(Say(text=entry.answer))
-
-
 def _digress_or_fail(trial, slots, requested, text, intent, today, turn: Turn, hint: Optional[NotUnderstood] = None) -> None:
     if intent == "ask_why" and requested not in FLOW_SLOTS:
         turn.said.append(Say(text=trial.criterion(trial.question(requested).why).why))
@@ -297,7 +292,7 @@ def _digress_or_fail(trial, slots, requested, text, intent, today, turn: Turn, h
         return
     topic = faq_topic(trial, text)
     if topic:
-        _answer_faq(trial, topic, turn)
+        turn.said.append(Say(text=faq_answer(trial, topic)))
         return
     if intent == "ask_why":
         turn.say("utter_why_flow")

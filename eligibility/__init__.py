@@ -2,10 +2,10 @@
 from .answers import InvalidAnswer, check_answer, check_answers
 from .engine import Result, evaluate
 from .explain import explain, reasons
-from .questions import next_question, remaining_questions
+from .questions import next_question
 from .trial import Trial, TrialFileError, load_trial
 
 __all__ = [
     "InvalidAnswer", "Result", "Trial", "TrialFileError", "check_answer", "check_answers",
-    "evaluate", "explain", "load_trial", "next_question", "reasons", "remaining_questions",
+    "evaluate", "explain", "load_trial", "next_question", "reasons",
 ]

@@ -9,7 +9,7 @@ file's order puts cheap, decisive questions first.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional
 
 from .answers import NEVER, check_answers
 from .engine import NOT_ELIGIBLE, evaluate, statuses
@@ -60,26 +60,3 @@ def next_question(answers: Mapping[str, Any], today: dt.date, trial: Optional[Tr
         if not answered(trial, checked, q.key) and could_matter(trial, checked, q.key, today):
             return q.key
     return None
-
-
-def remaining_questions(answers: Mapping[str, Any], today: dt.date, trial: Optional[Trial] = None) -> List[str]:
-    """Questions still to ask if every answer given from now on keeps the child in: for progress."""
-    trial = trial or load_trial()
-    filled = dict(answers)
-    order: List[str] = []
-    while True:
-        key = next_question(filled, today, trial)
-        if key is None:
-            return order
-        order.append(key)
-        filled[key] = _good_answer(trial, key, today)
-
-
-def _good_answer(trial: Trial, key: str, today: dt.date) -> Any:
-    """The answer to `key` that alone fails least and leaves least unknown: a fully eligible child's."""
-    def cost(value: Any):
-        status, _, _ = statuses(trial, {key: value}, today)
-        return sum(s == "failed" for s in status.values()), sum(s == "unknown" for s in status.values())
-
-    value = min(_candidates(trial, key, today), key=cost)
-    return value.isoformat() if isinstance(value, dt.date) else value

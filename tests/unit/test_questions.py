@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from eligibility import evaluate, next_question, remaining_questions
+from eligibility import evaluate, next_question
 
 from .conftest import ELIGIBLE, TODAY
 
@@ -78,13 +78,6 @@ def test_side_effects_are_not_asked_without_chemotherapy():
 def test_unknown_age_keeps_the_age_gated_questions():
     asked, _ = ask_all({**ELIGIBLE, "date_of_birth": "unknown", "sex": "female"})
     assert {"pregnant_or_breastfeeding", "sexually_active"} <= set(asked)
-
-
-@pytest.mark.parametrize("answers", [{}, {"date_of_birth": "2016-04-20"}])
-def test_remaining_questions_follows_next_question(answers):
-    remaining = remaining_questions(answers, TODAY)
-    assert remaining[0] == next_question(answers, TODAY)
-    assert len(remaining) == len(set(remaining))
 
 
 def test_invalid_answers_are_refused_by_next_question_too():
