@@ -102,9 +102,7 @@ class ActionRespond(Action):
         if intent in ("goodbye", "stop", "thank"):
             dispatcher.utter_message(response="utter_welcome" if intent == "thank" else "utter_goodbye", **common_values())
             return []
-        if intent == "greet":
-            dispatcher.utter_message(response="utter_greet_again")
-        dispatcher.utter_message(response="utter_after_help")
+        dispatcher.utter_message(response="utter_after_help")  # a greeting too: no question is pending
         return []
 
     @staticmethod
