@@ -14,8 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.questions import FLOW_CHOICES, answer_question, flow_question
 from conversation.summary import answer_lines
+from conversation.wording import domain_text
 
-from .context import answers, common_values, domain_text, guarded, today, trial, who
+from .context import answers, common_values, guarded, today, trial, who
 
 
 class AskQuestion(Action, ABC):

@@ -3,21 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import functools
 import os
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Iterable
 
-import yaml
-
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.turn import Say, answers_of
 from eligibility import Trial, load_trial
 
 log = logging.getLogger(__name__)
-DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
 
 
 def trial() -> Trial:
@@ -42,14 +39,6 @@ def who(tracker: Tracker) -> str:
     return tracker.get_slot("chatting_as") or "parent"
 
 
-@lru_cache(maxsize=None)
-def domain_text(response: str) -> str:
-    """A response's text read from domain.yml: Rasa sends the domain only to the actions
-    that need its structure (endpoints.yml enables selective domain)."""
-    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
-    return responses[response][0]["text"]
-
-
 def common_values() -> Dict[str, Any]:
     """Values every response may use."""
     t = trial()
@@ -68,8 +57,6 @@ def send(dispatcher: CollectingDispatcher, said: Iterable[Say]) -> None:
 
 def guarded(run):
     """No exception reaches the family: log its type only (no answers), say sorry, keep the form."""
-    import functools
-
     @functools.wraps(run)
     async def wrapper(self, dispatcher, tracker, domain, *args, **kwargs):
         try:
@@ -78,6 +65,5 @@ def guarded(run):
             log.error("action %s failed: %s", self.name(), type(err).__name__)
             dispatcher.utter_message(response="utter_error")
             requested = tracker.get_slot("requested_slot")
-            from rasa_sdk.events import SlotSet
             return [SlotSet(requested, None)] if requested else []
     return wrapper

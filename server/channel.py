@@ -11,27 +11,20 @@ Same URL and format as Rasa's own (`POST /webhooks/rest/webhook`), plus:
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
 
-import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from conversation.wording import domain_text
+
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 10_000  # beyond this nothing is read; the conversation caps answers far lower
 MAX_SENDER = 128
-DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
-
-
-def apology() -> str:
-    """The domain's utter_error text: one source for the wording."""
-    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
-    return responses["utter_error"][0]["text"]
 
 
 class SafeRestInput(RestInput):
@@ -41,7 +34,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
-        sorry = apology()
+        sorry = domain_text("utter_error")
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -1,0 +1,17 @@
+"""The chat's own wording, read from domain.yml, for the places Rasa does not render it:
+the REST channel's apology and the ask actions (which are sent no domain)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
+
+
+@lru_cache(maxsize=None)
+def domain_text(response: str) -> str:
+    """The first text of a response in domain.yml."""
+    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
+    return responses[response][0]["text"]
