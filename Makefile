@@ -8,7 +8,7 @@ SPACY_MODEL := build/spacy_model
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install spacy train run shell browser lint validate test test-unit test-conversations test-browser test-stories bench bench-engine
+.PHONY: help install spacy train run shell browser lint validate test test-unit test-conversations test-browser test-stories bench bench-engine bench-answers
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -63,8 +63,11 @@ test: lint train browser ## set up and pass every test
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate test-stories
 
-bench: train ## benchmarks beside Rasa's starter bot; results in bench/results/ (not part of make test)
+bench: train bench-answers ## benchmarks beside Rasa's starter bot; results in bench/results/ (not part of make test)
 	$(PY) bench/run.py
 
 bench-engine: install ## engine evaluations per second and question counts
 	$(PY) bench/engine.py
+
+bench-answers: install ## how well families' answers are read, on labelled sets kept out of the tests
+	$(PY) bench/answer_reading.py

@@ -1,7 +1,9 @@
 """One ask action per form slot: the question's text, its buttons and the contract's marker.
 
 Rasa's form calls `action_ask_<slot>`; the classes are made from the trial's
-questions so a new question in the trial file needs no new code.
+questions so a new question in the trial file needs no new code. The slot `asked`
+counts the asks in a row of one question: the third comes with "I don't know" and
+the nurse, and the wording alternates after that so no two replies in a row are the same.
 """
 from __future__ import annotations
 
@@ -12,11 +14,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from conversation.questions import FLOW_CHOICES, answer_question, flow_question
+from conversation.questions import FLOW_CHOICES, WAY_OUT_AFTER, answer_question, flow_question
 from conversation.summary import answer_lines
+from conversation.turn import describe
 from conversation.wording import domain_text
 
 from .context import answers, common_values, guarded, today, trial, who
+
+
+def asks_in_a_row(tracker: Tracker, slot: str) -> int:
+    """How many times `slot` will have been asked in a row, this one included."""
+    asked = tracker.get_slot("asked") or {}
+    return asked.get("times", 0) + 1 if asked.get("slot") == slot else 1
 
 
 class AskQuestion(Action, ABC):
@@ -30,18 +39,28 @@ class AskQuestion(Action, ABC):
 
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        events: List[Dict[Text, Any]] = []
+        times = asks_in_a_row(tracker, self.slot)
+        events: List[Dict[Text, Any]] = [SlotSet("asked", {"slot": self.slot, "times": times})]
+        if times > WAY_OUT_AFTER:
+            dispatcher.utter_message(response="utter_way_out" if times % 2 else "utter_way_out_again")
         if self.slot in FLOW_CHOICES:
-            question = flow_question(self.slot, "")
             values = common_values()
+            confirms = tracker.get_slot("confirms") if self.slot == "confirm" else None
+            question = flow_question(self.slot, "", confirms)
             if self.slot == "continue_closed" and not tracker.get_slot("opening_done"):
                 dispatcher.utter_message(response="utter_opening", **values)
                 events.append(SlotSet("opening_done", True))
             if self.slot == "review":
                 values["summary"] = "\n".join("- " + line for line in answer_lines(trial(), answers(tracker), today()))
+            if confirms:
+                values["facts"] = "; ".join(describe(trial(), k, v, today()) for k, v in confirms.items())
+            if times > WAY_OUT_AFTER:
+                question = question.with_way_out()
             dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=question.buttons(), **values)
         else:
             question = answer_question(trial(), self.slot, who(tracker), answers(tracker), today())
+            if times > WAY_OUT_AFTER:
+                question = question.with_way_out()
             text = question.text
             if tracker.get_slot("acknowledge"):
                 text = domain_text("utter_thanks_prefix") + " " + text

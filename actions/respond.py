@@ -10,6 +10,8 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.facts import extract_facts
+from conversation.questions import next_step_question
+from conversation.reading import read
 from conversation.signals import faq_answer, faq_topic, too_long, urgent
 from conversation.summary import handoff_summary, new_reference
 from conversation.turn import resolve_intent
@@ -31,6 +33,18 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
     dispatcher.utter_message(json_message={"handoff": {"phone": t.nurse_line.phone, "reference": reference, "summary": summary}})
     log.info("hand-off made")
     return [SlotSet("reference", reference)]
+
+
+def offer_next_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """A way on after the questions: start again, ask about the trial, or talk to a nurse.
+
+    The wording alternates, so the same message sent twice never gets the same reply twice."""
+    times = (tracker.get_slot("next_step_asked") or 0) + 1
+    question = next_step_question("")
+    dispatcher.utter_message(response="utter_ask_next_step" if times % 2 else "utter_ask_next_step_again",
+                             buttons=question.buttons())
+    dispatcher.utter_message(json_message=question.marker())
+    return [SlotSet("next_step_asked", times)]
 
 
 def restart(dispatcher: CollectingDispatcher) -> List[EventType]:
@@ -59,14 +73,14 @@ class ActionConclude(Action):
         if exit_request == "forget_me":
             return forget(dispatcher)
         if exit_request == "handoff" or tracker.get_slot("offer_handoff") == "yes":
-            return events + hand_off(dispatcher, tracker)
+            return events + hand_off(dispatcher, tracker) + offer_next_step(dispatcher, tracker)
         if exit_request == "stop":
             dispatcher.utter_message(response="utter_stopped", **common_values())
         elif tracker.get_slot("continue_closed") == "no":
             dispatcher.utter_message(response="utter_goodbye_closed", **common_values())
         else:
             dispatcher.utter_message(response="utter_anything_else")
-        return events
+        return events + offer_next_step(dispatcher, tracker)
 
 
 class ActionRespond(Action):
@@ -79,31 +93,32 @@ class ActionRespond(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         text = message.get("text") or ""
-        intent_info = message.get("intent") or {}
-        intent = resolve_intent(text, intent_info.get("name"), float(intent_info.get("confidence") or 0.0))
         if too_long(text):
             dispatcher.utter_message(response="utter_too_long")
             return []
-        if urgent(text):
+        reading = read(text)
+        intent_info = message.get("intent") or {}
+        intent = resolve_intent(reading, intent_info.get("name"), float(intent_info.get("confidence") or 0.0))
+        if urgent(reading.clean):
             dispatcher.utter_message(response="utter_urgent")
-        started = tracker.get_slot("continue_closed") is not None
-        if not started:
-            return self._start(text)
+        if tracker.get_slot("continue_closed") is None:
+            return self._start(reading.answer)
         if intent == "start_over" or (tracker.get_slot("continue_closed") == "no" and intent == "affirm"):
             return restart(dispatcher)
         if intent == "forget_me":
             return forget(dispatcher)
         if intent == "handoff":
-            return hand_off(dispatcher, tracker)
-        topic = faq_topic(trial(), text)
+            return hand_off(dispatcher, tracker) + offer_next_step(dispatcher, tracker)
+        topic = faq_topic(trial(), reading.clean)
         if topic:
             dispatcher.utter_message(text=faq_answer(trial(), topic))
-            return []
-        if intent in ("goodbye", "stop", "thank"):
+        elif intent in ("goodbye", "stop", "thank"):
             dispatcher.utter_message(response="utter_welcome" if intent == "thank" else "utter_goodbye", **common_values())
-            return []
-        dispatcher.utter_message(response="utter_after_help")  # a greeting too: no question is pending
-        return []
+        elif reading.clean == "ask about the trial" or intent == "ask_faq":
+            dispatcher.utter_message(response="utter_faq_topics")
+        else:
+            dispatcher.utter_message(response="utter_after_help")  # a greeting too: no question is pending
+        return offer_next_step(dispatcher, tracker)
 
     @staticmethod
     def _start(text: str) -> List[EventType]:

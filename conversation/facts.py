@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from .parsing import NotUnderstood, clean, numbers_in, parse_choice, parse_date, words_to_digits
+from eligibility import Trial, load_trial
+
+from .parsing import NotUnderstood, negated, clean, parse_choice, parse_date, words_to_digits
+from .questions import choice_words
 
 DATE_TOPICS: List[Tuple[str, str]] = [
     ("last_stem_cell_transplant", r"transplant|bmt|\bsct\b|stem cells?"),
@@ -26,7 +29,7 @@ AGE_FACT = re.compile(r"\b(?:(?:he|she|they)(?:'s| is| are)|(?:is|aged?|turned|j
                       r"|\b(\d{1,3})\s*(?:years?|yrs?)(?:\s*old)?\b|\b(\d{1,3})\s*(?:yo|y/o)\b")
 RELAPSE = re.compile(r"\b(came back|come back|coming back|relaps\w*|returned|back again|didn'?t respond|did not respond|"
                      r"not respond\w*|stopped working|refractory|isn'?t working|not working|resistant)\b")
-NO_RELAPSE = re.compile(r"\b(hasn'?t (?:come back|relapsed)|has not (?:come back|relapsed)|not relapsed|first diagnosis|newly diagnosed|in remission)\b")
+NO_RELAPSE = re.compile(r"\b(hasn'?t (?:come back|relapsed)|has not (?:come back|relapsed)|not relapsed|first diagnosis|newly diagnosed)\b")
 BLASTS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*(?:of\s+)?(?:blasts?|immature)|blasts?\D{0,20}?(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)")
 BLINA = re.compile(r"blinatumomab|blinat\w*|blincyto|mt103|blina\b")
 RELATION = {"male": re.compile(r"\b(my son|my boy|our son|our boy|my lad|he|he's|his|him)\b"),
@@ -37,7 +40,7 @@ def clauses(text: str) -> List[str]:
     return [c.strip() for c in re.split(r"[,;.!?]|\band\b|\bbut\b|\balso\b|\bthen\b", text) if c.strip()]
 
 
-def extract_facts(text: str, today: dt.date) -> Dict[str, Any]:
+def extract_facts(text: str, today: dt.date, trial: Optional[Trial] = None) -> Dict[str, Any]:
     """Answer keys stated plainly in free text, with values the engine accepts."""
     t = clean(text)
     digits = words_to_digits(t)
@@ -54,15 +57,16 @@ def extract_facts(text: str, today: dt.date) -> Dict[str, Any]:
         facts["sex"] = sexes[0]
 
     try:
-        facts["diagnosis"] = parse_choice(t, "diagnosis") if re.search(r"\ball\b|leuka?emia|lymphoblastic|aml|t[\s-]?cell|b[\s-]?cell", t) else None
+        facts["diagnosis"] = parse_choice(t, choices=choice_words(trial or load_trial(), "diagnosis")) if re.search(r"\ball\b|leuka?emia|lymphoblastic|aml|t[\s-]?cell|b[\s-]?cell", t) else None
     except NotUnderstood:
         pass
     if facts.get("diagnosis") in (None, "unknown"):
         facts.pop("diagnosis", None)
 
-    if NO_RELAPSE.search(t):
+    relapse = RELAPSE.search(t)
+    if NO_RELAPSE.search(t) or (relapse and negated(t, relapse.start())):
         facts["relapsed_or_refractory"] = False
-    elif RELAPSE.search(t):
+    elif relapse:
         facts["relapsed_or_refractory"] = True
 
     blasts = BLASTS.search(digits)
@@ -93,11 +97,6 @@ def extract_facts(text: str, today: dt.date) -> Dict[str, Any]:
             if facts.get(key) == "unknown":
                 facts.pop(key)
     return facts
-
-
-def only_age(text: str) -> bool:
-    """True when the message is just a bare number (an age when age was asked)."""
-    return bool(re.fullmatch(r"\s*\d{1,3}\s*", words_to_digits(clean(text)))) and bool(numbers_in(text))
 
 
 # Words that name a question, for "change the chemo date" at the review.

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 UNKNOWN, NEVER = "unknown", "never"
 
@@ -32,39 +33,153 @@ def _any(patterns: Iterable[str]) -> re.Pattern:
     return re.compile(r"(?:^|\b)(?:" + "|".join(patterns) + r")(?:\b|$)")
 
 
-DONT_KNOW = _any([
-    r"i don'?t know", r"i do not know", r"don'?t know", r"dont know", r"do not know", r"dunno", r"idk",
-    r"not sure", r"unsure", r"no idea", r"can'?t remember", r"cannot remember", r"don'?t remember",
-    r"not certain", r"i'?d have to ask", r"have to check", r"need to check", r"ask (?:the|his|her|their|my) doctor",
-    r"no clue", r"haven'?t a clue", r"not known", r"unknown", r"skip", r"rather not say", r"prefer not to say",
-    r"i don'?t kn?ow", r"i dont kn?ow", r"dk", r"maybe", r"possibly", r"perhaps", r"no ide?a",
-])
 
-YES = _any([
-    r"yes", r"yeah", r"yea", r"yep", r"yup", r"ya", r"yess+", r"yse", r"ys", r"y", r"aye", r"sure", r"correct",
-    r"right", r"true", r"definitely", r"definately", r"definitly", r"defo", r"ye", r"yeh", r"yas", r"certainly", r"of course", r"affirmative", r"ok", r"okay", r"i think so",
-    r"(?:he|she|they|it|i) (?:has|have|did|does|do|is|are|was|were|will|would)(?!n'?t| not)",
-    r"he'?s had", r"she'?s had", r"they'?ve had", r"i'?ve had", r"already", r"carry on", r"go on", r"continue",
-])
+# --- words that answer, read with negation ----------------------------------------
 
-NO = _any([
-    r"no", r"nope", r"nah", r"noo+", r"n", r"not really", r"not at all", r"none", r"never", r"nothing",
-    r"negative", r"false", r"(?:he|she|they|it|i) (?:hasn'?t|haven'?t|didn'?t|doesn'?t|don'?t|isn'?t|aren'?t|wasn'?t|won'?t|wouldn'?t)",
-    r"(?:he|she|they|it|i) (?:has|have|did|does|do|is|are|was) not", r"not that (?:i|we) know", r"no way",
-])
+NEGATORS = {"not", "no", "never", "without", "neither", "nor", "cannot", "cant", "isnt", "wasnt", "hasnt",
+            "havent", "hadnt", "doesnt", "dont", "didnt", "wont", "wouldnt", "arent", "werent", "aint", "nothing"}
+NEGATION_REACH = 3  # words before a phrase that can negate it ("hasn't fully recovered")
 
 
-def parse_yes_no(text: str, **_: Any) -> Any:
+def _negator(word: str) -> bool:
+    return word in NEGATORS or word.endswith("n't")
+
+
+def negated(t: str, start: int) -> bool:
+    """A negation among the few words before `start`, in the same clause."""
+    clause = re.split(r"[,;.!?]|\bbut\b", t[:start])[-1]
+    return any(_negator(w) for w in clause.split()[-NEGATION_REACH:])
+
+
+@lru_cache(maxsize=None)
+def _phrase(pattern: str) -> re.Pattern:
+    return re.compile(r"(?<![\w'])(?:" + pattern + r")(?![\w'])")
+
+
+def phrase_matches(t: str, table: Mapping[Any, Sequence[str]]) -> List[Tuple[int, int, Any, bool]]:
+    """(start, end, value, negated) for each phrase of `table` in a cleaned message.
+
+    Longest phrases first and without overlap, so "no symptoms" is read before "no"
+    and "hasn't recovered" before "recovered"; a phrase that is not itself a negation
+    is negated when a negation stands just before it ("not recovered")."""
+    found = []
+    for value, patterns in table.items():
+        for pattern in patterns:
+            for m in _phrase(pattern).finditer(t):
+                found.append((m.start() - m.end(), m.start(), m.end(), value))
+    found.sort(key=lambda f: (f[0], f[1]))
+    taken: List[Tuple[int, int, Any, bool]] = []
+    for _, start, end, value in found:
+        if any(start < e and s < end for s, e, _, _ in taken):
+            continue
+        words = t[start:end].split()
+        taken.append((start, end, value, not (words and _negator(words[0])) and negated(t, start)))
+    return taken
+
+
+def phrase_hits(t: str, table: Mapping[Any, Sequence[str]]) -> Dict[Any, int]:
+    """How many phrases of each value a cleaned message holds, negated ones left out."""
+    hits: Dict[Any, int] = {}
+    for _, _, value, is_negated in phrase_matches(t, table):
+        if not is_negated:
+            hits[value] = hits.get(value, 0) + 1
+    return hits
+
+
+def masked(t: str, spans: Iterable[Tuple[int, int, Any, bool]]) -> str:
+    """The message with the matched phrases blanked out."""
+    for start, end, _, _ in spans:
+        t = t[:start] + " " * (end - start) + t[end:]
+    return t
+
+
+HEDGE = "hedge"  # a leaning the family should confirm ("I think so")
+
+YES_NO_WORDS: Dict[Any, List[str]] = {
+    True: [
+        r"yes+", r"yeah", r"yea", r"yep", r"yup", r"ya", r"yah", r"yeh", r"ye", r"yh", r"yas", r"yse", r"ys", r"aye",
+        r"sure", r"def", r"deffo",
+        r"correct", r"that'?s (?:right|correct|true)", r"true", r"definitely", r"definately", r"definitly", r"defo",
+        r"certainly", r"absolutely", r"of course", r"affirmative", r"indeed", r"(?:i'?m )?afraid so", r"sadly so",
+        r"unfortunately so", r"(?:he|she|they|i|we|it) (?:has|have|did|does|do|is|are|was|were)(?: had(?: it| one| some| them| that)?)?(?=\s*(?:[,.;!]|$))",
+        r"(?:he|she|they|i|we|it)(?:'s|'ve) had(?: it| one| some| them| that)?(?=\s*(?:[,.;!]|$))",
+    ],
+    False: [
+        r"no+", r"nope", r"nah", r"na", r"naw", r"nae", r"nay", r"never", r"none", r"nothing", r"neither", r"negative", r"false",
+        r"not", r"not at all", r"no way", r"no chance", r"not likely", r"unlikely", r"i doubt it",
+        r"(?:of course|definitely|definately|absolutely|certainly|surely|defo|deffo|def|really|totally|sure|most definitely|"
+        r"most certainly|thankfully|fortunately|hopefully|god|hell|oh|lord|good lord|heavens|goodness) (?:not|no)",
+        r"(?:he|she|they|it|i|we) (?:hasn'?t|haven'?t|hadn'?t|didn'?t|doesn'?t|don'?t|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t|hasnt|havent|didnt|doesnt|dont|isnt|wasnt|wont)",
+        r"(?:he|she|they|it|i|we)(?:'s|'re|'ve| has| have| is| are| was| were| does| did| do) not",
+        r"not that (?:i|we|anyone|anybody)(?:'m| am|'re| are| is)? (?:know|knows|aware)(?: of)?",
+        r"not as far as (?:i|we|anyone) (?:know|knows|are aware|am aware)", r"not to (?:my|our) knowledge",
+        r"(?:i|we) don'?t think so", r"don'?t think so", r"dont think so", r"not known to", r"not been told (?:so|that|of)",
+        r"(?:no ?one|nobody) (?:has|'s|have) (?:said|told|mentioned)", r"no one said",
+    ],
+    UNKNOWN: [
+        r"i don'?t know", r"i do not know", r"don'?t (?:even |really )?know", r"dont know", r"do not know", r"dunno", r"idk",
+        r"dk", r"skip", r"none of your business", r"i'?d rather not", r"ask (?:his|her|their) (?:mum|mam|dad|father|mother)",
+        r"not sure", r"unsure", r"no idea", r"can'?t remember", r"cannot remember", r"don'?t remember",
+        r"not certain", r"i'?d have to ask", r"have to check", r"need to check", r"would need to check",
+        r"ask (?:the|his|her|their|my|our) (?:doctor|consultant|team|nurse)", r"no clue", r"haven'?t a clue",
+        r"not known", r"unknown", r"rather not say", r"prefer not to say",
+        r"no ide?a", r"not that sure", r"(?:i|we|you)(?:'?d| would)? (?:have|need) to ask", r"have to ask",
+        r"(?:couldn'?t|can'?t|cannot) say", r"waiting (?:on|for)(?: the)? (?:results?|tests?|scans?|\w+ results?)",
+        r"waiting (?:on|for|to hear)", r"results? (?:are )?(?:due|tomorrow|next week|on \w+day)", r"get the results?",
+        r"(?:we'?ll|we will) find out", r"rather not (?:answer|say)", r"prefer not to", r"not back yet",
+        r"(?:aren'?t|isn'?t|haven'?t|hasn'?t|not) (?:come )?back yet", r"still waiting", r"(?:not|never) (?:been )?(?:tested|checked)",
+        r"(?:(?:he|she|they|we|i|it)(?:'re|'s| are| is| was| were)? )?(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) (?:sure|certain)",
+    ],
+    HEDGE: [
+        r"(?:i )?think so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
+        r"probably(?: not)?", r"likely", r"i think (?:he|she|they|it|we) (?:has|have|did|is|are|does|was)",
+        r"might (?:have|be|not)", r"could be", r"sort of", r"kind of", r"kinda", r"i think not",
+        r"(?:i'?d|i would|we'?d|we would)? ?hope (?:not|so)", r"some days", r"on and off", r"partly", r"partially",
+        r"a bit of both", r"both", r"not really", r"mostly", r"some days (?:yes|no|good|bad|fine|ok)", r"maybe", r"perhaps", r"possibly", r"some (?:are|were|of them)",
+    ],
+}
+
+# "I don't know" in any answer: the same words the yes/no reading takes as unknown.
+DONT_KNOW = re.compile(r"(?<![\w'])(?:" + "|".join(YES_NO_WORDS[UNKNOWN]) + r")(?![\w'])")
+
+# Said to the questions that steer the chat (carry on? talk to a nurse? is that right?).
+FLOW_WORDS: Dict[Any, List[str]] = {
+    True: [r"ok", r"okay", r"alright", r"all right", r"fine", r"go on", r"go ahead", r"carry on", r"continue",
+           r"please", r"let'?s go", r"let'?s do it", r"why not", r"sounds good", r"that'?s right", r"right"],
+    False: [r"no thanks?", r"no thank you", r"not now", r"not today", r"don'?t want", r"leave it"],
+}
+
+JUNK = re.compile(r"[<>{}\[\]\\|`$%^*=~#@]")
+
+
+def parse_yes_no(text: str, words: Optional[Mapping[Any, Sequence[str]]] = None, flow: bool = False, **_: Any) -> Any:
+    """True, False or "unknown". A reply that says both, leans without saying ("I think so")
+    or holds no answer at all raises NotUnderstood, so the question is asked again.
+
+    `words` adds a question's own phrases ("bloods were fine"); `flow` the words that
+    answer the chat's own questions ("ok", "carry on")."""
     t = clean(text)
-    if DONT_KNOW.search(t):
+    if t in ("y", "n"):  # a single letter counts only as the whole message: "%n" is not "no"
+        return t == "y"
+    if not t or JUNK.search(t):
+        raise NotUnderstood("yes_no")
+    table = {value: list(patterns) for value, patterns in YES_NO_WORDS.items()}
+    for extra in (words or {}, FLOW_WORDS if flow else {}):
+        for value, patterns in extra.items():
+            table[value] = list(patterns) + table[value]
+    matches = [m for m in phrase_matches(t, table) if not m[3]]
+    hits = {value for _, _, value, _ in matches}
+    said = {v for v in (True, False) if v in hits}
+    if UNKNOWN in hits and min(m[0] for m in matches if m[2] == UNKNOWN) < min((m[0] for m in matches if m[2] in said), default=len(t)):
+        return UNKNOWN  # "not sure, he doesn't tell me": they lead with not knowing
+    if HEDGE in hits or (UNKNOWN in hits and said):
+        raise NotUnderstood("yes_no_hedge")
+    if len(said) == 2:
+        raise NotUnderstood("yes_no_both")
+    if said:
+        return said.pop()
+    if UNKNOWN in hits:
         return UNKNOWN
-    no, yes = bool(NO.search(t)), bool(YES.search(t))
-    if no and not yes:
-        return False
-    if yes and not no:
-        return True
-    if yes and no and re.match(r"(no|nope|nah)\b", t):
-        return False
     raise NotUnderstood("yes_no")
 
 
@@ -96,34 +211,57 @@ def words_to_digits(text: str) -> str:
                 total += UNITS[w]
         return str(total)
 
+    # "the wee one's 5", "the last one": "one" names a person or a thing there, not a number.
+    text = re.sub(r"\b((?:wee|little|the|this|that|last|first|each|every|any|some|no|young|older|youngest|eldest) one)\b|\bone(?='s)",
+                  lambda m: m.group(0).replace("one", "0ne"), text)
     word = "|".join(list(UNITS) + list(TENS) + ["hundred"])
-    return re.sub(rf"\b(?:(?:{word})(?:[\s-]+(?:and[\s-]+)?)?)+\b", lambda m: number(m) + " ", text).strip()
+    return re.sub(rf"\b(?:(?:{word})(?:[\s-]+(?:and[\s-]+)?)?)+\b", lambda m: number(m) + " ", text).strip().replace("0ne", "one")
 
 
-NUMBER = re.compile(r"(?<![\d.])(-?\d+(?:[.,]\d+)?)(?![\d])")
+NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:[.,]\d+)?)(?![\d])")  # "m3", "cns2" are names, not numbers
 
 
 def numbers_in(text: str) -> List[float]:
     return [float(n.replace(",", ".")) for n in NUMBER.findall(words_to_digits(clean(text)))]
 
 
+LATEST = re.compile(r"(?:latest|most recent|recent|last one|last test|now|currently|came down to|went down to|down to|"
+                    r"dropped to|fell to|rose to|went up to)\D{0,20}?(\d+(?:[.,]\d+)?)|"
+                    r"(\d+(?:[.,]\d+)?)\s*(?:%|percent)?\s*(?:on|in|at|from) (?:the|his|her|their) (?:latest|last|most recent)")
+
+
+def latest(digits: str) -> Optional[float]:
+    """The figure a message marks as the latest, when it gives several ("90% at relapse, 12% now")."""
+    if len(set(NUMBER.findall(digits))) < 2:
+        return None
+    m = LATEST.search(digits)
+    return float((m.group(1) or m.group(2)).replace(",", ".")) if m else None
+
+
 def parse_number(text: str, low: float = 0, high: float = 100, **_: Any) -> Any:
     t = clean(text)
-    if DONT_KNOW.search(t):
-        return UNKNOWN
+    digits = words_to_digits(t)
+    if re.search(r"\bno (?:blasts?|leuka?emia|cells)\b|\bnone\b|\bnil\b", t) and not re.search(r"\d\s*(?:%|percent)", digits):
+        return 0
     found = numbers_in(t)
     if not found:
+        if DONT_KNOW.search(t):
+            return UNKNOWN
         raise NotUnderstood("number")
-    value = found[0]
-    if len(found) > 1 and re.search(r"\d+\s*(?:-|to|or)\s*\d+", words_to_digits(t)):
-        value = max(found[:2])  # "30 to 40%": the higher end, the trial team checks the exact figure
+    percents = [float(n.replace(",", ".")) for n in re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|pc)", digits)]
+    moved = re.search(r"\bfrom \d+(?:[.,]\d+)?\s*%?\s*(?:\w+ ){0,2}to (\d+(?:[.,]\d+)?)", digits)
+    if moved:  # "went from 90 down to 20": the latest figure
+        value = float(moved.group(1).replace(",", "."))
+    elif latest(digits) is not None:
+        value = latest(digits)
+    elif re.search(r"(?:\b(?:over|more than|above|greater than|at least|under|less than|below|fewer than|up to)\s+|[<>≤≥~]\s*)\d", digits) \
+            or re.search(r"\d\s*%?\s*(?:-|to|or|and)\s*\d", digits) or len(set(percents or found)) > 1:
+        raise NotUnderstood("number_exact")  # a bound or a range is not the figure; never guess one
+    else:
+        value = (percents or found)[0]
     if value < low or value > high:
         raise NotUnderstood("number_range", low=low, high=high)
     return int(value) if value == int(value) else value
-
-
-def parse_percent(text: str, **_: Any) -> Any:
-    return parse_number(text, 0, 100)
 
 
 # --- dates ---------------------------------------------------------------------
@@ -131,11 +269,13 @@ def parse_percent(text: str, **_: Any) -> Any:
 NEVER_WORDS = _any([
     r"never", r"no", r"none", r"nope", r"not had", r"hasn'?t had", r"haven'?t had", r"has not had", r"have not had",
     r"didn'?t have", r"did not have", r"not ever", r"n/a", r"not applicable", r"he hasn'?t", r"she hasn'?t",
+    r"not yet", r"no,? not yet", r"nah", r"naw", r"nae", r"nay",
 ])
 MONTHS = "january february march april may june july august september october november december".split()
 AGO = re.compile(r"\b(\d+|a|an|one|a couple of|a few)\s*(day|week|fortnight|month|year|wk|mth|mo|yr|d)s?\s*(?:ago|back|before)\b")
 UNIT_NAMES = {"wk": "week", "mth": "month", "mo": "month", "yr": "year", "d": "day"}
-VAGUE = re.compile(r"\b(few|several|some|couple|a while|recently|ages|long time|while back|not long)\b")
+VAGUE = re.compile(r"\b(few|several|some|couple|a while|recently|ages|long time|while back|not long|summer|spring|autumn|"
+                   r"winter|(?:early|late|mid|start|beginning|end)(?: of)? (?:this|last|the) year)\b")
 
 
 def _clamp(day: dt.date, today: dt.date) -> dt.date:
@@ -159,6 +299,40 @@ def _ago(t: str, today: dt.date) -> Optional[dt.date]:
     return today - relativedelta(**{unit + "s": n})
 
 
+TODAY_WORDS = re.compile(r"\b(?:this morning|this afternoon|today|earlier today|tonight|still (?:on it|taking|having|getting|on them))\b")
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?: of)? (" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?"
+                       r"(?:,? (\d{4}|this year|last year))?\b")
+MONTH_YEAR = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]* (\d{4}|last year)\b")
+MONTH_DAY = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]* (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?\b")
+
+
+def _written_date(t: str, today: dt.date) -> Optional[dt.date]:
+    """Day-first dates in a longer message: "on 23/11/2024", "1st feb this year", "aug 15".
+    Without a year, the most recent such day; an impossible day raises ValueError."""
+    m = NUMERIC_DATE.search(t)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return dt.date(y + 2000 if y < 100 else y, mo, d)
+    m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)? of (?:this|the) month\b", t)
+    if m:
+        return today.replace(day=int(m.group(1)))
+    m = DAY_MONTH.search(t)
+    if m:
+        d, mon, year = int(m.group(1)), m.group(2), m.group(3)
+    else:
+        m = MONTH_DAY.search(t)
+        if not m:
+            return None
+        mon, d, year = m.group(1), int(m.group(2)), m.group(3)
+    month = [x[:3] for x in MONTHS].index(mon) + 1
+    if year and year[0].isdigit():
+        return dt.date(int(year), month, d)
+    y = today.year - (1 if year == "last year" else 0)
+    day = dt.date(y, month, d)
+    return day if day <= today or year else dt.date(y - 1, month, d)
+
+
 def _dateparser(t: str, today: dt.date, prefer_day: str) -> Optional[dt.date]:
     import dateparser  # imported on first use: it takes a while to load
     from dateparser.search import search_dates
@@ -173,9 +347,12 @@ def _dateparser(t: str, today: dt.date, prefer_day: str) -> Optional[dt.date]:
     return found.date() if found else None
 
 
+from dateutil.relativedelta import relativedelta  # noqa: E402  (with the dates it serves)
+
+
 def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = False, **_: Any) -> Any:
     """A day in the past or today; "never" where allowed; "unknown" for "I don't know"."""
-    t = clean(text)
+    t = words_to_digits(clean(text)) if re.search(r"\b(?:ago|back|before)\b", clean(text)) else clean(text)
     if not t:
         raise NotUnderstood("date")
     if DONT_KNOW.search(t) and not re.search(r"\d", t):
@@ -186,14 +363,24 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
     try:
         if iso:
             day = dt.date(*map(int, iso.groups()))
-        elif re.fullmatch(r"(?:this morning|this afternoon|today|earlier today|tonight)", t):
-            day = today
         else:
-            day = _ago(t, today)
+            day = _ago(t, today) or _written_date(t, today)
+            if day is None and re.search(r"\bday before yesterday\b", t):
+                day = today - dt.timedelta(days=2)
+            elif day is None and re.search(r"\b(?:last night|yesterday)\b", t):
+                day = today - dt.timedelta(days=1)
+            elif day is None and TODAY_WORDS.search(t):
+                day = today
             if day is None:
                 if VAGUE.search(t):
                     raise NotUnderstood("date_vague")
-                year_only = re.fullmatch(r"(?:in |during |early |late |back in )?(\d{4})", t)
+                month_year = MONTH_YEAR.search(t)
+                if month_year:  # "jan 2025", "may last year": the month's last day, as with a month alone
+                    month = [m[:3] for m in MONTHS].index(month_year.group(1)) + 1
+                    year = today.year - 1 if month_year.group(2) == "last year" else int(month_year.group(2))
+                    return min(dt.date(year, month, 1) + relativedelta(months=1, days=-1), today).isoformat()
+                year_only = None if re.search(r"\d{1,2}[/.]\d|" + "|".join(m[:3] for m in MONTHS), t) else \
+                    re.search(r"\b((?:19|20)\d{2})\b", t)
                 if year_only:
                     year = int(year_only.group(1))
                     if year >= today.year or birth:
@@ -207,7 +394,7 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
             raise
         raise NotUnderstood("date_impossible") from None
     if day is None:
-        if YES.search(t) and never:
+        if never and True in phrase_hits(t, {True: YES_NO_WORDS[True]}):
             raise NotUnderstood("date_when")
         raise NotUnderstood("date")
     if day > today:
@@ -231,6 +418,15 @@ def parse_age_or_birth(text: str, today: dt.date, **_: Any) -> Tuple[str, Any]:
     if re.search(r"(?:^|\s)-\s*\d", t):
         raise NotUnderstood("age_range")
     t = re.sub(r"^(?:(?:he|she|they) (?:was|were) )?born (?:on |in )?", "", t)
+    if re.search(r"\b(?:year|grade|class|form|primary|p|yr)\s*\d", t):
+        raise NotUnderstood("age")  # a school year is not an age
+    coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|going on|soon)\s+(\d{1,3})\b|"
+                       r"\b(\d{1,3})\s+(?:next|nxt|this|in \d+)\s+(?:days?|weeks?|months?|year)\b", t)
+    if coming and (coming.group(2) or not re.search(r"\b(?:is|'s|are|'re|aged?|just turned)\s+\d|^\d{1,3}\b", t)):
+        return "age_years", int(coming.group(1) or coming.group(2)) - 1
+    t = re.split(r"[,;(]|\bbut\b", t)[0].strip() if re.match(r"^\d{1,3}\s*(?:years?|yrs?|y/?o)?(?:\s*old)?\s*[,;(]", t) else t
+    if re.search(r"\b\d{1,3}\s*(?:or|-|to)\s*\d{1,3}\b", t) and not re.search(r"\d[/.-]\d{1,2}[/.-]\d", t):
+        raise NotUnderstood("age")  # "9 or 10": which?
     has_month = re.search("|".join(m[:3] for m in MONTHS), t)
     date_like = re.search(r"\d{1,4}[/.-]\d{1,2}([/.-]\d{2,4})?", t) or re.search(r"\b(19|20)\d{2}\b", t) or has_month
     if not date_like:
@@ -249,56 +445,31 @@ def parse_age_or_birth(text: str, today: dt.date, **_: Any) -> Tuple[str, Any]:
 
 # --- choices -------------------------------------------------------------------
 
-SYNONYMS: Dict[str, Dict[str, Sequence[str]]] = {
-    "sex": {
-        "male": [r"boy", r"male", r"son", r"he", r"him", r"his", r"man", r"lad", r"m"],
-        "female": [r"girl", r"female", r"daughter", r"she", r"her", r"woman", r"lass", r"f"],
-    },
-    "diagnosis": {
-        "b_precursor_all": [r"b[\s-]?(?:cell|precursor|all|lymphoblastic)", r"pre[\s-]?b", r"pro[\s-]?b",
-                            r"precursor[\s-]?b", r"common all", r"bcp", r"b[\s-]?all", r"c[\s-]?all",
-                            r"the first", r"first one"],
-        "other": [r"t[\s-]?(?:cell|all)", r"aml", r"myeloid", r"cml", r"cll", r"lymphoma", r"mixed", r"other",
-                  r"another", r"different", r"something else", r"not b", r"burkitt"],
-    },
-    "gvhd": {
-        "none": [r"no", r"none", r"nope", r"not now", r"doesn'?t", r"don'?t", r"hasn'?t", r"never"],
-        "acute": [r"acute"],
-        "chronic_extensive": [r"extensive", r"widespread", r"wide spread", r"severe", r"lots", r"everywhere", r"chronic,? widespread"],
-        "chronic_limited": [r"limited", r"mild", r"a little", r"small", r"chronic,? limited"],
-    },
-    "cns_leukaemia": {
-        "treated_no_symptoms": [r"treated", r"cleared", r"gone", r"in the past", r"used to", r"no symptoms", r"yes,? but"],
-        "active": [r"active", r"there now", r"right now", r"still", r"has symptoms", r"causing symptoms", r"with symptoms", r"currently", r"at the moment"],
-        "none": [r"no", r"none", r"nope", r"never", r"hasn'?t", r"haven'?t", r"didn'?t"],
-    },
-    "chemo_side_effects": {
-        "none": [r"no", r"none", r"nope", r"recovered", r"fine", r"all gone", r"nothing"],
-        "mild": [r"mild", r"a (?:little|bit)", r"slight", r"minor", r"only mild", r"small", r"not (?:too )?bad"],
-        "ongoing": [r"yes", r"ongoing", r"bad", r"severe", r"still", r"lots", r"more than mild", r"serious", r"struggling"],
-    },
-}
+def parse_choice(text: str, choices: Sequence[Tuple[str, Sequence[str]]] = (), **_: Any) -> Any:
+    """One of `choices` (value, the words families use for it), read with negation.
 
-
-def parse_choice(text: str, key: str, choices: Sequence[str] = (), **_: Any) -> Any:
+    A reply whose words point at no choice, or at more than one, raises
+    NotUnderstood("choice_closest"): the family is shown the choices, never guessed for."""
     t = clean(text)
-    for value in choices:  # the exact strings offered as buttons are accepted verbatim
+    for value, _words in choices:  # the exact strings offered as buttons are accepted verbatim
         if t == value.lower() or t == value.lower().replace("_", " "):
             return value
-    if DONT_KNOW.search(t):
-        return UNKNOWN
-    # The value with the longest matching phrase wins: "no symptoms" says more than "no".
-    longest = {}
-    for value, words in SYNONYMS.get(key, {}).items():
-        spans = [len(m.group(0)) for m in _any(words).finditer(t)]
-        if spans:
-            longest[value] = max(spans)
-    ranked = sorted(longest.items(), key=lambda kv: -kv[1])
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
-    if key == "gvhd" and re.search(r"\bchronic\b", t):
-        raise NotUnderstood("gvhd_chronic")
-    raise NotUnderstood("choice")
+    matches = phrase_matches(t, {value: words for value, words in choices})
+    hits = {value for _, _, value, is_negated in matches if not is_negated}
+    said = phrase_hits(masked(t, matches), {v: YES_NO_WORDS[v] for v in (True, False, HEDGE)})
+    if len(hits) == 1 and HEDGE not in said and len(said) < 2:
+        return next(iter(hits))
+    if not hits:
+        try:
+            plain = parse_yes_no(t)
+        except NotUnderstood:
+            plain = None
+        says_no = [value for value, words in choices if "no" in words]
+        if plain is False and len(says_no) == 1:  # "not to my knowledge", "naw": the choice that says no
+            return says_no[0]
+        if plain == UNKNOWN:
+            return UNKNOWN
+    raise NotUnderstood("choice_closest" if hits or t else "choice")
 
 
 def parse_performance(text: str, levels: Sequence[Tuple[int, str]], **_: Any) -> Any:
@@ -310,25 +481,29 @@ def parse_performance(text: str, levels: Sequence[Tuple[int, str]], **_: Any) ->
     if DONT_KNOW.search(t):
         return UNKNOWN
     found = numbers_in(t)
+    if len(set(found)) > 1:
+        raise NotUnderstood("performance")  # "between 60 and 70": which is closest?
     if found:
         score = found[0]
         if score < 0 or score > 100 or score % 10:
             raise NotUnderstood("performance_range")
         return int(score)
-    # The description sharing the most words with what was typed, if clearly ahead.
-    words = set(re.findall(r"[a-z]+", t)) - STOPWORDS
-    scored = sorted(((len(words & (set(re.findall(r"[a-z]+", clean(d))) - STOPWORDS)), s) for s, d in levels), reverse=True)
+    # The description sharing the most words with what was typed, if clearly ahead;
+    # negated words say what the child is not ("not fully active"), so they do not count.
+    tokens = re.findall(r"[a-z']+", t)
+    words = {_stem(w) for i, w in enumerate(tokens)
+             if w not in STOPWORDS and not any(_negator(x) for x in tokens[max(0, i - NEGATION_REACH):i])}
+    scored = sorted(((len(words & {_stem(w) for w in re.findall(r"[a-z']+", clean(d)) if w not in STOPWORDS}), s)
+                     for s, d in levels), reverse=True)
     if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     raise NotUnderstood("performance")
 
 
+def _stem(word: str) -> str:
+    """A crude stem, enough for "tired" to meet "tires" and "quicker" to meet "quickly"."""
+    return word[:4]
+
+
 STOPWORDS = {"a", "an", "the", "and", "but", "or", "of", "to", "in", "on", "is", "he", "she", "they", "it", "i",
              "my", "his", "her", "their", "for", "with", "at", "be", "very", "most", "days", "day", "just", "really"}
-
-PARSERS: Dict[str, Callable[..., Any]] = {
-    "yes_no": parse_yes_no,
-    "date": parse_date,
-    "number": parse_number,
-    "choice": parse_choice,
-}

@@ -7,6 +7,7 @@ take their wording from the domain and their choices from here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -22,7 +23,15 @@ FLOW_CHOICES: Dict[str, List[Tuple[str, str]]] = {
     "chatting_as": [("parent", "A parent or carer"), ("young_person", "The young person"), ("professional", "A health professional")],
     "review": [("yes", "Yes, that's right"), ("change", "Change an answer")],
     "offer_handoff": [("yes", "Yes, please"), ("no", "No, thank you")],
+    "confirm": [("yes", "Yes"), ("no", "No")],
 }
+FLOW_KINDS = {"confirm": "yes_no"}
+
+# Once the questions have ended or were declined: a way on from any message (not a form slot).
+NEXT_STEP: List[Tuple[str, str]] = [("start again", "Start again"), ("ask about the trial", "Ask about the trial"),
+                                    ("talk to a nurse", "Talk to a nurse")]
+NURSE_CHOICE = ("talk to a nurse", "Talk to a nurse")
+WAY_OUT_AFTER = 2  # asks in a row; the third comes with "I don't know" and the nurse
 
 
 @dataclass
@@ -32,12 +41,24 @@ class Question:
     text: str
     choices: List[str] = field(default_factory=list)
     titles: List[str] = field(default_factory=list)
+    confirms: Optional[Dict[str, Any]] = None
 
     def buttons(self) -> List[Dict[str, str]]:
         return [{"title": t, "payload": c} for c, t in zip(self.choices, self.titles)]
 
     def marker(self) -> Dict[str, Any]:
-        return {"question": {"slot": self.slot, "kind": self.kind, "choices": list(self.choices)}}
+        marker = {"slot": self.slot, "kind": self.kind, "choices": list(self.choices)}
+        if self.confirms is not None:
+            marker["confirms"] = dict(self.confirms)
+        return {"question": marker}
+
+    def with_way_out(self) -> "Question":
+        """The same question with "I don't know" and the nurse among its buttons."""
+        pairs = list(zip(self.choices, self.titles))
+        for pair in ((DONT_KNOW, DONT_KNOW), NURSE_CHOICE):
+            if pair[0] not in self.choices:
+                pairs.append(pair)
+        return Question(self.slot, self.kind, self.text, [c for c, _ in pairs], [t for _, t in pairs], self.confirms)
 
 
 def age_today(answers: Mapping[str, Any], today: dt.date) -> Optional[int]:
@@ -99,6 +120,24 @@ def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any]
     return Question(key, q.kind, text, [c for c, _ in pairs], [t for _, t in pairs])
 
 
-def flow_question(slot: str, text: str) -> Question:
+def flow_question(slot: str, text: str, confirms: Optional[Mapping[str, Any]] = None) -> Question:
     pairs = FLOW_CHOICES[slot]
-    return Question(slot, "choice", text, [c for c, _ in pairs], [t for _, t in pairs])
+    return Question(slot, FLOW_KINDS.get(slot, "choice"), text, [c for c, _ in pairs], [t for _, t in pairs],
+                    dict(confirms) if confirms is not None else None)
+
+
+def next_step_question(text: str) -> Question:
+    return Question("next_step", "choice", text, [c for c, _ in NEXT_STEP], [t for _, t in NEXT_STEP])
+
+
+def choice_words(trial: Trial, key: str) -> List[Tuple[str, List[str]]]:
+    """Each choice of a choice question with the words that pick it: its value, its button
+    title and the phrases the trial file gives."""
+    return [(c.value, [re.escape(c.value.replace("_", " ")), re.escape(c.title.lower()), *c.words])
+            for c in trial.question(key).choices]
+
+
+def yes_no_words(trial: Trial, key: str) -> Dict[bool, List[str]]:
+    """The phrases a yes/no question takes beyond every question's yes and no."""
+    words = trial.question(key).words
+    return {True: list(words.yes), False: list(words.no)} if words else {}

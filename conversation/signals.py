@@ -20,17 +20,26 @@ URGENT = re.compile(
     r"seizure|fit(?:ting)?\b|unconscious|collapsed|won'?t wake|unresponsive|emergency|999|ambulance|chest pain|very (?:ill|unwell|sick) now)\b")
 NEGATED_URGENT = re.compile(r"\b(no|not|never|without|hasn'?t|hasn'?t had|doesn'?t have|no sign of)\s+(?:a\s+|any\s+)?(fever|temperature|bleed\w*)")
 
+# A message that says it corrects an earlier answer.
+CORRECTION = re.compile(r"^(?:sorry|oops|actually|wait|no wait|i meant|correction|my mistake|i made a mistake)\b|"
+                        r"\bi meant\b|\bshould have said\b|\bnot \d+,? (?:but|it'?s)\b|\b(?:change|correct) (?:that|my|the)\b")
+
+# A message that asks why, or says it does not follow.
+ASK_WHY = re.compile(r"know what (?:that|this|it) means|what'?s that mean|don'?t understand|do not understand|what do you mean|i'?m confused|not clear|what does that mean|\bwhy\b|what(?:'s| is) (?:that|this) for|what does (?:that|it) matter|why does it matter|what for\b|reason for (?:asking|the question)")
+
 # Requests that change the course of the conversation, by keyword.
 KEYWORD_INTENTS = [
     ("forget_me", r"forget (?:me|us|everything|my|this)|delete (?:my|our|this|everything|the)|erase|remove (?:my|our) (?:data|details|answers)"),
     ("start_over", r"start (?:again|over|afresh)|restart|begin again|from the (?:start|beginning)|new check"),
-    ("handoff", r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |someone|somebody|a real|real|the)|real person|human|\bnurse\b|call (?:someone|you)|phone number|helpline"),
+    ("handoff", r"\b(?:speak|talk|chat) (?:to|with) (?:a |an |someone|somebody|a real|real|the|your)|real person|human|"
+                r"^(?:a |the )?nurses?(?: please)?$|(?:want|need|like|get|give me) (?:a |the )?nurses?\b|nurse'?s? (?:number|line)|"
+                r"call (?:someone|you)|phone number|helpline"),
     ("stop", r"^(?:stop|quit|exit|end|cancel|bye|goodbye|no more|leave it|enough)\b|i want to stop|stop (?:this|the|asking)|that'?s enough"),
-    ("ask_why", r"don'?t understand|do not understand|what do you mean|i'?m confused|not clear|what does that mean|\bwhy\b|what(?:'s| is) (?:that|this) for|what does (?:that|it) matter|why does it matter|what for\b|reason for (?:asking|the question)"),
+    ("ask_why", ASK_WHY.pattern),
     ("complain", r"\b(stupid|useless|rubbish|ridiculous|waste of time|pointless|annoying|hate this|fed up|angry|furious|f+u+c+k\w*|shit\w*|crap)\b"),
     ("greet", r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b"),
     ("thank", r"^(?:thanks?|thank you|cheers|ta)\b"),
-    ("correct", r"^(?:sorry|oops|actually|wait|no wait|i meant|correction|my mistake|i made a mistake)\b|\bi meant\b|\bshould have said\b|\bnot \d+,? (?:but|it'?s)\b"),
+    ("correct", CORRECTION.pattern),
 ]
 
 

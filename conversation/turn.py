@@ -18,8 +18,9 @@ from eligibility.engine import NOT_ELIGIBLE
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number, parse_performance, parse_yes_no)
-from .questions import DONT_KNOW, FLOW_CHOICES, answer_question, performance_levels
-from .signals import faq_answer, faq_topic, keyword_intent, too_long, urgent
+from .questions import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_levels, yes_no_words
+from .reading import Reading, read
+from .signals import faq_answer, faq_topic, too_long, urgent
 from .summary import show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
@@ -73,39 +74,41 @@ def required_slots(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Li
     order.append("chatting_as")
     if not slots.get("chatting_as"):
         return order
+    if slots.get("confirms"):
+        return order + ["confirm"]
     if slots.get("decision"):
         return order + ["offer_handoff"]
     key = next_question(answers_of(trial, slots, today), today, trial)
     return order + ([key] if key else ["review"])
 
 
-def resolve_intent(text: str, intent: Optional[str], confidence: float) -> Optional[str]:
+def resolve_intent(reading: Reading, intent: Optional[str], confidence: float) -> Optional[str]:
     """Plain keywords first ("nurse", "start over" mean what they say), then a confident NLU intent."""
-    keyword = keyword_intent(text)
-    if keyword:
-        return keyword
+    if reading.keyword:
+        return reading.keyword
     return intent if confidence >= NLU_CONFIDENCE else None
 
 
 def take_turn(trial: Trial, slots: Mapping[str, Any], requested: str, text: Optional[str],
               intent: Optional[str], confidence: float, today: dt.date) -> Turn:
     turn = Turn()
-    text = text or ""
     if too_long(text):
         turn.say("utter_too_long")
         return turn
-    if urgent(text):
+    reading = read(text)
+    if urgent(reading.clean):
         turn.say("utter_urgent")
-    intent = resolve_intent(text, intent, confidence)
+    intent = resolve_intent(reading, intent, confidence)
     if requested in FLOW_SLOTS:
-        _flow_turn(trial, slots, requested, text, intent, today, turn)
+        _flow_turn(trial, slots, requested, reading, intent, today, turn)
     else:
-        _answer_turn(trial, slots, requested, text, intent, today, turn)
+        _answer_turn(trial, slots, requested, reading, intent, today, turn)
+        _say_back_if_against(trial, slots, today, turn)
     _decide_if_settled(trial, {**slots, **turn.updates}, today, turn)
     return turn
 
 
-# --- the four questions that fill no answer key ---------------------------------------
+# --- the questions that fill no answer key ---------------------------------------------
 
 CHATTING_AS = {
     "professional": r"doctor|nurse|consultant|clinician|professional|gp\b|oncologist|haematologist|health ?care|medic|pharmacist|worker",
@@ -114,8 +117,8 @@ CHATTING_AS = {
 }
 
 
-def _flow_value(slot: str, text: str) -> Optional[str]:
-    t = clean(text)
+def _flow_value(slot: str, reading: Reading) -> Optional[str]:
+    t = reading.clean
     for value, _ in FLOW_CHOICES[slot]:
         if t == value.replace("_", " ") or t == value:
             return value
@@ -125,7 +128,7 @@ def _flow_value(slot: str, text: str) -> Optional[str]:
     if slot == "review" and re.search(r"\b(change|wrong|mistake|not right|incorrect|edit|fix|update)\b", t):
         return "change"
     try:
-        answer = parse_yes_no(text)
+        answer = parse_yes_no(reading.answer, flow=True)
     except NotUnderstood:
         return None
     if slot == "review":
@@ -133,29 +136,28 @@ def _flow_value(slot: str, text: str) -> Optional[str]:
     return {True: "yes", False: "no"}.get(answer)
 
 
-def _flow_turn(trial, slots, requested, text, intent, today, turn: Turn) -> None:
-    value = _flow_value(requested, text)
+def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
+    value = _flow_value(requested, reading)
     if requested == "chatting_as" and value:
         turn.updates[requested] = value
         return
-    if intent in EXITS and not (value and clean(text) in {v for v, _ in FLOW_CHOICES[requested]}):
+    if intent in EXITS and not (value and reading.clean in {v for v, _ in FLOW_CHOICES[requested]}):
         if not (requested == "offer_handoff" and intent == "handoff"):
             turn.exit = intent
             return
         value = "yes"
+    if requested == "confirm":
+        _confirm_turn(trial, slots, reading, value, today, turn)
+        return
     if requested == "review":
         if value == "yes":
             turn.updates[requested] = value
             return
-        if _apply_corrections(trial, slots, text, today, turn, any_key=True):
+        if _apply_corrections(trial, slots, reading, today, turn, any_key=True):
             return
-        keys = topic_keys(text)
-        if value != "yes" and keys:
-            for key in keys:  # cleared answers are asked again, then the review comes back
-                turn.updates[key] = None
-                if key == "date_of_birth":
-                    turn.updates["age_years"] = None
-            turn.say("utter_will_ask_again")
+        keys = topic_keys(reading.clean)
+        if keys:
+            _ask_again(keys, turn)
             return
         if value == "change":
             turn.say("utter_which_change")
@@ -163,7 +165,31 @@ def _flow_turn(trial, slots, requested, text, intent, today, turn: Turn) -> None
     if value is not None:
         turn.updates[requested] = value
         return
-    _digress_or_fail(trial, slots, requested, text, intent, today, turn)
+    _digress_or_fail(trial, slots, requested, reading, intent, today, turn)
+
+
+def _ask_again(keys, turn: Turn) -> None:
+    """Clear answers so the form asks them again (a date of birth and an age go together)."""
+    for key in keys:
+        turn.updates[key] = None
+        if key in ("date_of_birth", "age_years"):
+            turn.updates["date_of_birth"] = turn.updates["age_years"] = None
+    turn.say("utter_will_ask_again")
+
+
+def _confirm_turn(trial, slots, reading: Reading, value, today, turn: Turn) -> None:
+    """The say-back: "yes" keeps the answers, "no" asks their questions again."""
+    confirms = slots.get("confirms") or {}
+    if value == "yes":
+        turn.updates["confirms"] = None
+        return
+    if value == "no":
+        turn.updates["confirms"] = None
+        _ask_again(list(confirms), turn)
+        return
+    if _apply_corrections(trial, slots, reading, today, turn, any_key=True):
+        return
+    _digress_or_fail(trial, slots, "confirm", reading, None, today, turn)
 
 
 # --- questions that fill an answer key -----------------------------------------------
@@ -180,16 +206,19 @@ def _parse(trial, slots, key, text, today):
         if "age_years" in facts and not re.search(r"\d{4}|/", text):
             return "age_years", facts["age_years"]
         return parse_age_or_birth(text, today)
-    facts = extract_facts(text, today)
-    if key in facts:
-        return key, facts[key]
-    if spec.kind == "yes_no":
-        return key, parse_yes_no(text)
-    if spec.kind == "date":
-        return key, parse_date(text, today, never=spec.never)
-    if spec.kind == "number":
-        return key, parse_number(text, spec.min if spec.min is not None else 0, spec.max if spec.max is not None else 100)
-    return key, parse_choice(text, key, choices=trial.answers[key].choices)
+    try:
+        if spec.kind == "yes_no":
+            return key, parse_yes_no(text, words=yes_no_words(trial, key))
+        if spec.kind == "date":
+            return key, parse_date(text, today, never=spec.never)
+        if spec.kind == "number":
+            return key, parse_number(text, spec.min if spec.min is not None else 0, spec.max if spec.max is not None else 100)
+        return key, parse_choice(text, choices=choice_words(trial, key))
+    except NotUnderstood:
+        facts = extract_facts(text, today)  # "he had his transplant 2 months ago": the topic's own reading
+        if key in facts:
+            return key, facts[key]
+        raise
 
 
 def _set_answer(trial, key, value, today, turn: Turn) -> None:
@@ -203,39 +232,58 @@ def _set_answer(trial, key, value, today, turn: Turn) -> None:
         turn.updates[other] = None
 
 
-def _answer_turn(trial, slots, requested, text, intent, today, turn: Turn) -> None:
+def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
+    """A waiting question wins: a message that answers it is an answer, whatever else it mentions.
+    What it also asks is answered after the answer is stored."""
     question = answer_question(trial, requested, slots.get("chatting_as") or "parent", answers_of(trial, slots, today), today)
-    verbatim = clean(text) in {clean(c) for c in question.choices}
-    if not verbatim and intent in EXITS:
-        turn.exit = intent
+    verbatim = reading.clean in {clean(c) for c in question.choices}
+    leaving = intent in EXITS and not verbatim
+    if reading.clean == clean(DONT_KNOW):
+        _set_answer(trial, requested, UNKNOWN, today, turn)
         return
-    if not verbatim and intent == "ask_why" and not re.search(r"\d", text):
-        turn.said.append(Say(text=trial.criterion(trial.question(requested).why).why))
-        return
-    if clean(text) == clean(DONT_KNOW):
-        _set_answer(trial, "date_of_birth" if requested == "date_of_birth" else requested, UNKNOWN, today, turn)
-        return
-    if intent == "correct" and _apply_corrections(trial, slots, text, today, turn):
+    if reading.correction and _apply_corrections(trial, slots, reading, today, turn):
         return
     try:
-        key, value = _parse(trial, slots, requested, text, today)
+        key, value = _parse(trial, slots, requested, reading.answer, today)
         _set_answer(trial, key, value, today, turn)
-    except NotUnderstood as err:
-        _digress_or_fail(trial, slots, requested, text, intent, today, turn, hint=err)
+    except (NotUnderstood, InvalidAnswer) as err:
+        if leaving:
+            turn.exit = intent
+        elif isinstance(err, NotUnderstood):
+            _digress_or_fail(trial, slots, requested, reading, intent, today, turn, hint=err)
+        else:
+            _fail(trial, slots, requested, turn, "date_future" if trial.answers[requested].kind == "date" else "number_range")
         return
-    except InvalidAnswer:
-        _fail(trial, slots, requested, turn, "date_future" if trial.answers[requested].kind == "date" else "number_range")
+    if leaving:  # "no, and I'd like to talk to a nurse": the answer is kept, then the request
+        turn.exit = intent
         return
-    _take_other_facts(trial, slots, requested, text, today, turn)
-    topic = faq_topic(trial, text)
-    if topic and "?" in text:
+    _take_other_facts(trial, slots, requested, reading, today, turn)
+    if reading.asks:
+        _answer_asked(trial, requested, reading, intent, turn)
+
+
+def _answer_asked(trial, requested, reading: Reading, intent, turn: Turn) -> bool:
+    """Answer what the message asks: why this question, or a topic of the trial. True if answered."""
+    if intent == "ask_why" and requested in trial.answers:
+        turn.said.append(Say(text=trial.criterion(trial.question(requested).why).why))
+        return True
+    topic = faq_topic(trial, reading.question or reading.clean)
+    if topic:
         turn.said.append(Say(text=faq_answer(trial, topic)))
+        return True
+    if intent == "ask_why":
+        turn.say("utter_why_flow")
+        return True
+    if intent == "ask_faq":
+        turn.say("utter_faq_topics")
+        return True
+    return False
 
 
-def _take_other_facts(trial, slots, requested, text, today, turn: Turn) -> bool:
+def _take_other_facts(trial, slots, requested, reading: Reading, today, turn: Turn) -> bool:
     """Facts for questions not asked yet; each checked as if asked. True if any were taken."""
     fresh = {}
-    for key, value in extract_facts(text, today).items():
+    for key, value in extract_facts(reading.answer, today).items():
         if key in (requested, "age_years" if requested == "date_of_birth" else None) or key in turn.updates:
             continue
         if slots.get(key) is not None or (key == "age_years" and slots.get("date_of_birth") is not None):
@@ -244,67 +292,89 @@ def _take_other_facts(trial, slots, requested, text, today, turn: Turn) -> bool:
     return _store(trial, fresh, today, turn, "utter_noted")
 
 
-def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: str) -> bool:
-    """Store each answer the engine accepts and say which, with `response`. True if any."""
+def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optional[str]) -> bool:
+    """Store each answer the engine accepts and, with `response`, say which. True if any."""
     stored = []
     for key, value in answers.items():
         try:
             _set_answer(trial, key, value, today, turn)
         except InvalidAnswer:
             continue
-        stored.append(_describe(trial, key, turn.updates[key], today))
-    if stored:
+        stored.append(describe(trial, key, turn.updates[key], today))
+    if stored and response:
         turn.say(response, facts="; ".join(stored))
     return bool(stored)
 
 
-def _apply_corrections(trial, slots, text, today, turn: Turn, any_key: bool = False) -> bool:
-    """'Sorry, I meant 11': change answers already given. True if something changed.
+CORRECTION_OPENING = re.compile(r"^(?:sorry|oops|actually|wait|no wait|i meant|correction|my mistake|i made a mistake)\W*")
 
-    With `any_key` (the review) only facts the message names plainly count; otherwise a
-    bare value corrects the question answered last."""
-    facts = extract_facts(text, today)
+
+def _apply_corrections(trial, slots, reading: Reading, today, turn: Turn, any_key: bool = False) -> bool:
+    """'Sorry, I meant 11': change answers already given, and say them back before they count.
+
+    Only what the message names is changed: a fact that names its question ("she is 11",
+    "the chemo was 3 weeks ago"), or, after words that say it corrects, a value for the
+    question answered last. True if something changed."""
+    facts = extract_facts(reading.answer, today)
     changed = {k: v for k, v in facts.items() if slots.get(k) is not None or
                (k == "age_years" and slots.get("date_of_birth") is not None) or any_key}
-    if not changed and not any_key and slots.get("last_answered"):
+    if not changed and reading.correction and slots.get("last_answered"):
+        bare = CORRECTION_OPENING.sub("", reading.answer)
+        bare = re.sub(r"^(?:i meant|i mean|it'?s|it is|it was)\W*", "", bare)
         try:
-            key, value = _parse(trial, slots, slots["last_answered"], re.sub(r"^(sorry|oops|actually|wait|no wait|i meant)\W*", "", clean(text)), today)
+            key, value = _parse(trial, slots, slots["last_answered"], bare, today)
             changed = {key: value}
         except NotUnderstood:
             changed = {}
-    return _store(trial, {k: v for k, v in changed.items() if slots.get(k) != v}, today, turn, "utter_changed")
+    changed = {k: v for k, v in changed.items() if slots.get(k) != v}
+    if not _store(trial, changed, today, turn, None):
+        return False
+    turn.updates["confirms"] = {k: turn.updates[k] for k in changed if k in turn.updates}
+    return True
 
 
-def _describe(trial, key, value, today) -> str:
+def _say_back_if_against(trial, slots, today, turn: Turn) -> None:
+    """An answer that makes a rule fail is said back before anything is decided on it."""
+    if turn.exit or turn.updates.get("confirms"):
+        return
+    given = {k: v for k, v in turn.updates.items() if k in trial.answers and v is not None}
+    if not given:
+        return
+    before = evaluate(answers_of(trial, slots, today), today, trial).failed
+    after = evaluate(answers_of(trial, {**slots, **turn.updates}, today), today, trial).failed
+    keys = [k for cid in after if cid not in before for k in trial.reads(trial.criterion(cid)) if k in given]
+    if keys:
+        turn.updates["confirms"] = {k: given[k] for k in dict.fromkeys(keys)}
+
+
+def describe(trial, key, value, today) -> str:
+    """An answer in a few words, as the review and the say-back show it."""
     if key == "age_years":
         return f"age {value}" if value != UNKNOWN else "age not known"
     label = next((q.label for q in trial.questions if q.key == key), key)
     return f"{label.lower()}: {show_value(trial, key, value, today)}"
 
 
-def _digress_or_fail(trial, slots, requested, text, intent, today, turn: Turn, hint: Optional[NotUnderstood] = None) -> None:
-    if intent == "ask_why" and requested not in FLOW_SLOTS:
-        turn.said.append(Say(text=trial.criterion(trial.question(requested).why).why))
+def _digress_or_fail(trial, slots, requested, reading: Reading, intent, today, turn: Turn,
+                     hint: Optional[NotUnderstood] = None) -> None:
+    """No answer in the message: answer what it asks, take facts it states, or ask again."""
+    # Only a message that asks (a question's shape or words like "why") is answered as a
+    # question: the classifier alone would take "his last lumbar puncture was clear" for one.
+    if reading.asks and _answer_asked(trial, requested, reading, intent, turn):
         return
-    if _apply_corrections(trial, slots, text, today, turn) if intent == "correct" else False:
+    if requested not in FLOW_SLOTS and _take_other_facts(trial, slots, requested, reading, today, turn):
         return
-    if requested not in FLOW_SLOTS and _take_other_facts(trial, slots, requested, text, today, turn):
-        return
-    topic = faq_topic(trial, text)
-    if topic:
-        turn.said.append(Say(text=faq_answer(trial, topic)))
-        return
-    if intent == "ask_why":
-        turn.say("utter_why_flow")
-        return
-    simple = {"complain": "utter_frustrated", "greet": "utter_greet_again", "thank": "utter_welcome",
-              "ask_faq": "utter_faq_topics"}
+    simple = {"complain": "utter_frustrated", "greet": "utter_greet_again", "thank": "utter_welcome"}
     if intent in simple:
         turn.say(simple[intent])
         return
-    if urgent(text):
+    if urgent(reading.clean):
         return  # the urgent message was the answer; the question follows
-    _fail(trial, slots, requested, turn, hint.hint if hint else ("chatting_as" if requested == "chatting_as" else "choice"))
+    if hint is None:
+        hint_name = "chatting_as" if requested == "chatting_as" else ("yes_no" if requested == "confirm" else "choice")
+    else:
+        hint_name = hint.hint
+    _fail(trial, slots, requested, turn, hint_name)
 
 
 def _fail(trial, slots, requested, turn: Turn, hint: str) -> None:
@@ -312,15 +382,15 @@ def _fail(trial, slots, requested, turn: Turn, hint: str) -> None:
     failures[requested] = failures.get(requested, 0) + 1
     turn.updates["failures"] = failures
     turn.say(f"utter_invalid_{hint}")
-    if failures[requested] >= MAX_FAILURES:
-        turn.say("utter_offer_skip")
 
 
 # --- the decision ----------------------------------------------------------------------
 
 def _decide_if_settled(trial, slots, today, turn: Turn) -> None:
-    """Give the decision once: after the review, or as soon as the child cannot be eligible."""
-    if slots.get("decision") or slots.get("continue_closed") != "yes" or not slots.get("chatting_as") or turn.exit:
+    """Give the decision once: after the review, or as soon as the child cannot be eligible,
+    never while an answer waits to be said back."""
+    if (slots.get("decision") or slots.get("confirms") or slots.get("continue_closed") != "yes"
+            or not slots.get("chatting_as") or turn.exit):
         return
     answers = answers_of(trial, slots, today)
     result = evaluate(answers, today, trial)

@@ -135,6 +135,16 @@ class Criterion(Strict):
 class Choice(Strict):
     value: str
     title: str
+    # Phrases (regular expressions over the lower-cased message) families use for this
+    # choice; a phrase after "not", "never", "hasn't"... in its clause does not count.
+    words: List[str] = []
+
+
+class YesNoWords(Strict):
+    """Phrases that answer one yes/no question beyond the words every question takes:
+    "his bloods were fine" is a yes to the blood test question, and to no other."""
+    yes: List[str] = []
+    no: List[str] = []
 
 
 class Question(Strict):
@@ -144,6 +154,7 @@ class Question(Strict):
     why: str
     ask: Audience
     choices: List[Choice] = []
+    words: Optional[YesNoWords] = None
 
 
 class Level(Strict):

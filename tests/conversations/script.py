@@ -10,7 +10,7 @@ A conversation is a list of steps:
       eligibility: {..} | null  the decision payload contains these values (null: no decision)
       handoff: true             a hand-off payload with the nurse line and a reference
   - walk: {SLOT: reply, ...}    answer each question by its marker until `until`
-    until: SLOT
+    until: SLOT                 (a say-back, slot confirm, is answered "yes" unless the walk says)
 Every reply must hold at least one text item and at most one question marker.
 """
 from __future__ import annotations
@@ -108,6 +108,12 @@ def _walk(assistant, sender, step, replies, where) -> List[Reply]:
     for _ in range(60):
         if pending == until:
             return out
+        if pending == "confirm" and "confirm" not in answers:
+            reply = Reply(assistant.say(sender, "yes"))  # a say-back: the walk's answers are meant
+            check_reply(reply, {}, f"{where} confirming")
+            out.append(reply)
+            pending = reply.question["slot"] if reply.question else None
+            continue
         assert pending in answers, f"{where}: asked {pending!r}, which the walk has no answer for\n{(out or replies)[-1].describe()}"
         assert pending not in asked, f"{where}: {pending!r} asked twice"
         asked.add(pending)

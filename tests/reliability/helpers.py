@@ -20,6 +20,7 @@ ELIGIBLE_WALK = {
     "last_chemotherapy": "1 July 2026", "chemo_side_effects": "none", "last_radiotherapy": "never",
     "last_immunotherapy": "never", "last_experimental_treatment": "never", "hypersensitivity": "no",
     "other_cancer": "no", "serious_condition": "no", "hiv_hepatitis": "no", "review": "yes",
+    "confirm": "yes",  # a say-back: the walk's answers are meant
 }
 
 

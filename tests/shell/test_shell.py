@@ -115,7 +115,9 @@ def test_a_nineteen_year_old_is_told_and_the_panel_agrees(assistant):
     age = shell.say(button(who, "A parent or carer"))
     assert "(sent: parent)" in age and asking(age) == "date_of_birth"
 
-    turn = shell.say("he's 19")
+    said_back = shell.say("he's 19")
+    assert "Just to check" in said_back and asking(said_back) == "confirm"
+    turn = shell.say(button(said_back, "Yes"))
     bot, board = split(turn)
     assert "== Decision: not_eligible ==" in bot and "failed: under_18" in bot
     assert "18th birthday" in bot

@@ -107,7 +107,7 @@ def test_the_form_stores_a_parsed_answer_and_requests_the_next(dispatcher):
 def test_the_form_reasks_after_a_bad_answer(dispatcher):
     slots = validate(dispatcher, {"age_years": 9}, "sex", "purple")
     assert slots["sex"] is None and slots["requested_slot"] == "sex"
-    assert dispatcher.messages[0]["response"] == "utter_invalid_choice"
+    assert dispatcher.messages[0]["response"] == "utter_invalid_choice_closest"
 
 
 def test_a_request_to_stop_ends_the_form(dispatcher):
@@ -124,7 +124,8 @@ def test_conclude_hands_off_with_a_reference(dispatcher):
 
 def test_conclude_after_stop_gives_the_number_without_a_handoff(dispatcher):
     run(ActionConclude(), dispatcher, make_tracker({**STARTED, "exit_request": "stop"}))
-    assert [m["response"] for m in dispatcher.messages] == ["utter_stopped"]
+    assert [m["response"] for m in dispatcher.messages if m["response"]] == ["utter_stopped", "utter_ask_next_step"]
+    assert [q["slot"] for q in markers(dispatcher)] == ["next_step"]
 
 
 def test_respond_starts_the_form_keeping_facts_of_the_first_message(dispatcher):
@@ -136,7 +137,7 @@ def test_respond_starts_the_form_keeping_facts_of_the_first_message(dispatcher):
 def test_respond_answers_a_question_after_the_decision(dispatcher):
     run(ActionRespond(), dispatcher, make_tracker({**STARTED, "decision": {"outcome": "unsure"}}, "is it safe?", "ask_faq"))
     assert "white blood cells" in dispatcher.messages[0]["text"]
-    assert markers(dispatcher) == []
+    assert [q["slot"] for q in markers(dispatcher)] == ["next_step"]
 
 
 def test_an_action_that_fails_says_sorry_and_keeps_the_question(dispatcher, monkeypatch):
@@ -146,3 +147,45 @@ def test_an_action_that_fails_says_sorry_and_keeps_the_question(dispatcher, monk
     events = run(ValidateConversationForm(), dispatcher, tracker)
     assert dispatcher.messages[-1]["response"] == "utter_error"
     assert SlotSet("sex", None) in events
+
+
+def ask_slot(dispatcher, slot, slots):
+    action = next(cls() for cls in ASK_ACTIONS if cls().name() == f"action_ask_{slot}")
+    return run(action, dispatcher, make_tracker({**STARTED, **slots}))
+
+
+def test_the_third_ask_in_a_row_comes_with_i_dont_know_and_the_nurse():
+    replies = []
+    slots: Dict[str, Any] = {"age_years": 9}
+    for _ in range(5):
+        d = CollectingDispatcher()
+        events = ask_slot(d, "sex", slots)
+        slots["asked"] = next(e["value"] for e in events if e.get("name") == "asked")
+        replies.append(([m.get("response") or m.get("text") for m in d.messages], markers(d)[0]["choices"]))
+    assert "talk to a nurse" not in replies[1][1] and replies[2][1][-2:] == ["I don't know", "talk to a nurse"]
+    assert all(replies[n] != replies[n + 1] for n in range(1, 4))  # the first ask is no reply to a repeat
+
+
+def test_a_different_question_starts_the_count_again(dispatcher):
+    ask_slot(dispatcher, "diagnosis", {"age_years": 9, "sex": "male", "asked": {"slot": "sex", "times": 4}})
+    assert "talk to a nurse" not in markers(dispatcher)[0]["choices"]
+
+
+def test_the_say_back_carries_the_contract_marker(dispatcher):
+    ask_slot(dispatcher, "confirm", {"pregnant_or_breastfeeding": True, "confirms": {"pregnant_or_breastfeeding": True}})
+    assert markers(dispatcher) == [{"slot": "confirm", "kind": "yes_no", "choices": ["yes", "no"],
+                                    "confirms": {"pregnant_or_breastfeeding": True}}]
+    assert "pregnant or breastfeeding: yes" in dispatcher.messages[0]["facts"]
+
+
+def test_after_the_questions_every_message_gets_a_way_on_and_never_the_same_reply_twice():
+    slots = {**STARTED, "decision": {"outcome": "unsure"}}
+    replies = []
+    for _ in range(3):
+        d = CollectingDispatcher()
+        events = run(ActionRespond(), d, make_tracker(slots, "hmm", "out_of_scope", 0.2))
+        slots["next_step_asked"] = next(e["value"] for e in events if e.get("name") == "next_step_asked")
+        assert [q["slot"] for q in markers(d)] == ["next_step"]
+        assert markers(d)[0]["choices"] == ["start again", "ask about the trial", "talk to a nurse"]
+        replies.append([m.get("response") or m.get("text") for m in d.messages])
+    assert replies[0] != replies[1] != replies[2]

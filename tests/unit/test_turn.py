@@ -85,8 +85,14 @@ def test_raw_text_in_a_slot_is_not_an_answer():
 
 
 def test_an_answer_is_stored_as_the_engine_wants_it():
+    t = turn("last_radiotherapy", "3 months ago")
+    assert t.updates == {"last_radiotherapy": "2026-06-07"} and t.said == []
+
+
+def test_an_answer_that_makes_a_rule_fail_is_said_back_before_it_counts():
     t = turn("last_radiotherapy", "6 days ago")
-    assert t.updates == {"last_radiotherapy": "2026-09-01"} and t.said == []
+    assert t.updates == {"last_radiotherapy": "2026-09-01", "confirms": {"last_radiotherapy": "2026-09-01"}}
+    assert required_slots(TRIAL, {**STARTED, **t.updates}, TODAY)[-1] == "confirm"
 
 
 def test_an_age_replaces_a_date_of_birth():
@@ -106,18 +112,23 @@ def test_i_dont_know_becomes_unknown():
     assert turn("date_of_birth", "I don't know").updates["date_of_birth"] == "unknown"
 
 
-def test_a_correction_changes_the_last_answer():
+def test_a_correction_changes_the_last_answer_and_is_said_back():
     t = turn("sex", "sorry, I meant 11", slots={"age_years": 10, "last_answered": "date_of_birth"})
-    assert t.updates["age_years"] == 11 and responses(t) == ["utter_changed"]
+    assert t.updates["age_years"] == 11 and t.updates["confirms"] == {"age_years": 11} and responses(t) == []
 
 
-def test_three_failures_offer_to_skip():
+def test_an_answer_to_the_waiting_question_is_never_a_correction_of_another():
+    t = turn("marrow_blasts_percent", "it was 25 percent, exactly",
+             slots={"prior_blinatumomab": False, "last_answered": "prior_blinatumomab"}, intent="correct", confidence=0.95)
+    assert t.updates["marrow_blasts_percent"] == 25 and "prior_blinatumomab" not in t.updates
+
+
+def test_failures_are_counted():
     slots = {}
     for n in range(3):
         t = turn("blood_tests_ok", "purple", slots=slots)
         slots.update(t.updates)
-    assert slots["failures"] == {"blood_tests_ok": 3}
-    assert responses(t) == ["utter_invalid_yes_no", "utter_offer_skip"]
+    assert slots["failures"] == {"blood_tests_ok": 3} and responses(t) == ["utter_invalid_yes_no"]
 
 
 def test_a_future_date_is_refused():
@@ -142,10 +153,12 @@ def test_a_nurse_is_a_professional_at_who_is_chatting():
 
 
 def test_the_decision_comes_once_when_settled():
-    t = turn("date_of_birth", "I'm 19")
+    said_back = turn("date_of_birth", "I'm 19")
+    assert said_back.updates["confirms"] == {"age_years": 19} and "decision" not in said_back.updates
+    t = turn("confirm", "yes", slots=said_back.updates)
     assert t.updates["decision"]["outcome"] == "not_eligible"
     assert [s.custom for s in t.said if s.custom] == [{"eligibility": t.updates["decision"]}]
-    again = turn("offer_handoff", "no", slots=t.updates)
+    again = turn("offer_handoff", "no", slots={**said_back.updates, **t.updates})
     assert "decision" not in again.updates
 
 

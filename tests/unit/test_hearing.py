@@ -1,0 +1,149 @@
+"""Hearing families right (the parser's own cases; bench/answers holds the set kept apart).
+
+A "no" is never read as yes, a waiting question wins over an FAQ word, a description
+that fits no choice gets "Which is closest?", nothing changes silently, and what rules
+a child out is said back first."""
+import pytest
+
+from conversation.parsing import NotUnderstood, parse_choice, parse_yes_no
+from conversation.questions import choice_words, yes_no_words
+from conversation.reading import read
+from conversation.turn import required_slots, take_turn
+from eligibility import load_trial
+
+from .conftest import ELIGIBLE, TODAY
+
+TRIAL = load_trial()
+STARTED = {"continue_closed": "yes", "chatting_as": "parent"}
+GIRL_15 = {**ELIGIBLE, "date_of_birth": "2011-03-01", "sex": "female"}
+
+
+def turn(requested, text, slots=None, intent=None, confidence=0.0):
+    return take_turn(TRIAL, {**STARTED, **(slots or {})}, requested, text, intent, confidence, TODAY)
+
+
+def said(t):
+    return [s.response or s.text for s in t.said]
+
+
+@pytest.mark.parametrize("text", [
+    "definitely not", "Absolutely not!", "not at all", "no chance", "never", "no never", "no, never",
+    "of course not", "god no", "certainly not", "not that we know of, no", "not that I know of",
+    "not as far as I know", "I don't think so", "nope not that anyone's told us", "she is not", "she isn't",
+    "no way", "NO", "nah", "n", "neither",
+])
+def test_negation_wherever_it_stands_is_no(text):
+    assert parse_yes_no(text) is False
+
+
+@pytest.mark.parametrize("text", ["yes", "yes definitely", "absolutely", "y", "yeah she has", "of course", "I'm afraid so"])
+def test_yes(text):
+    assert parse_yes_no(text) is True
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("I think so", "yes_no_hedge"), ("probably", "yes_no_hedge"), ("probably not", "yes_no_hedge"),
+    ("I'd hope not", "yes_no_hedge"), ("yes and no", "yes_no_both"), ("no wait, yes", "yes_no_both"),
+    ("%n", "yes_no"), ("%s%s%n", "yes_no"), ("<b>y</b>", "yes_no"), ("purple", "yes_no"),
+])
+def test_hedges_both_and_junk_are_asked_again(text, hint):
+    with pytest.raises(NotUnderstood) as err:
+        parse_yes_no(text)
+    assert err.value.hint == hint
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("blood_tests_ok", "his bloods were fine", True), ("blood_tests_ok", "no problems at all", True),
+    ("blood_tests_ok", "his counts are low", False), ("pregnant_or_breastfeeding", "she's not pregnant", False),
+    ("pregnant_or_breastfeeding", "she is pregnant", True), ("relapsed_or_refractory", "no never relapsed thank god", False),
+    ("relapsed_or_refractory", "it didn't work the first time", True),
+])
+def test_a_questions_own_words_with_negation(key, text, value):
+    assert parse_yes_no(text, words=yes_no_words(TRIAL, key)) is value
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("chemo_side_effects", "still has sores, not recovered", "ongoing"),
+    ("chemo_side_effects", "he hasn't recovered yet", "ongoing"),
+    ("chemo_side_effects", "back to normal now", "none"),
+    ("chemo_side_effects", "just a bit tired", "mild"),
+    ("cns_leukaemia", "it was cleared with treatment and never had any symptoms", "treated_no_symptoms"),
+    ("cns_leukaemia", "no, never", "none"),
+    ("gvhd", "not widespread, just his hands", "chronic_limited"),
+    ("diagnosis", "it's not B-cell, it's T-cell", "other"),
+])
+def test_choices_from_plain_words(key, text, value):
+    assert parse_choice(text, choices=choice_words(TRIAL, key)) == value
+
+
+def test_a_message_is_read_once_into_what_answers_and_what_asks():
+    r = read("No, he hasn't. How long is he in hospital?")
+    assert (r.answer, r.question, r.asks) == ("no, he hasn't", "how long is he in hospital", True)
+    assert not read("his last lumbar puncture was clear").asks
+    assert read("sorry, I meant 11").correction and not read("it was 25 percent, exactly").correction
+
+
+def test_an_answer_that_mentions_an_faq_word_is_an_answer_not_a_question():
+    t = turn("cns_leukaemia", "his last lumbar puncture was clear", slots=ELIGIBLE)
+    assert said(t) == ["utter_invalid_choice_closest"] and "cns_leukaemia" not in t.updates
+
+
+def test_an_answer_and_a_question_together_store_the_answer_and_answer_the_question():
+    t = turn("blood_tests_ok", "yes. how long is he in hospital?")
+    assert t.updates["blood_tests_ok"] is True
+    assert any("first week" in s for s in said(t))
+
+
+def test_an_answer_and_why_together_store_the_answer_and_say_why():
+    t = turn("blood_tests_ok", "yes, why do you ask?")
+    assert t.updates["blood_tests_ok"] is True and said(t) == [TRIAL.criterion("blood_tests_ok").why]
+
+
+def test_a_question_alone_goes_to_the_faq_and_stores_nothing():
+    t = turn("blood_tests_ok", "is it safe?")
+    assert "blood_tests_ok" not in t.updates and any("white blood cells" in s for s in said(t))
+
+
+def test_an_emphatic_no_to_pregnancy_keeps_the_child_in():
+    t = turn("pregnant_or_breastfeeding", "definitely not", slots={**GIRL_15, "pregnant_or_breastfeeding": None})
+    assert t.updates == {"pregnant_or_breastfeeding": False} and "decision" not in t.updates
+
+
+def test_a_yes_that_rules_the_child_out_is_said_back_and_decided_only_after_yes():
+    slots = {**STARTED, **GIRL_15, "pregnant_or_breastfeeding": None}
+    t = turn("pregnant_or_breastfeeding", "yes", slots=slots)
+    assert t.updates["confirms"] == {"pregnant_or_breastfeeding": True} and "decision" not in t.updates
+    slots.update(t.updates)
+    assert required_slots(TRIAL, slots, TODAY)[-1] == "confirm"
+    kept = turn("confirm", "yes", slots=slots)
+    assert kept.updates["confirms"] is None and kept.updates["decision"]["failed"] == ["pregnant_or_breastfeeding"]
+
+
+def test_no_to_a_say_back_asks_the_question_again():
+    slots = {**GIRL_15, "pregnant_or_breastfeeding": True, "confirms": {"pregnant_or_breastfeeding": True}}
+    t = turn("confirm", "no", slots=slots)
+    assert t.updates["pregnant_or_breastfeeding"] is None and t.updates["confirms"] is None
+    assert said(t) == ["utter_will_ask_again"]
+    assert required_slots(TRIAL, {**STARTED, **slots, **t.updates}, TODAY)[-1] == "pregnant_or_breastfeeding"
+
+
+def test_a_correction_needs_words_that_say_so_and_is_said_back():
+    t = turn("diagnosis", "sorry, I meant 11", slots={"age_years": 10, "sex": "female", "last_answered": "date_of_birth"})
+    assert t.updates["confirms"] == {"age_years": 11}
+    plain = turn("diagnosis", "11", slots={"age_years": 10, "sex": "female", "last_answered": "date_of_birth"})
+    assert "age_years" not in plain.updates
+
+
+def test_junk_does_not_answer_the_carry_on_question():
+    t = take_turn(TRIAL, {}, "continue_closed", "%n", None, 0.0, TODAY)
+    assert "continue_closed" not in t.updates and t.exit is None
+
+
+def test_an_answer_with_a_request_keeps_the_answer():
+    t = turn("blood_tests_ok", "yes, and can I talk to a nurse please")
+    assert t.updates["blood_tests_ok"] is True and t.exit == "handoff"
+
+
+def test_the_word_nurse_in_an_answer_is_not_a_request():
+    t = turn("blood_tests_ok", "yeah all fine, the nurse rang this morning")
+    assert t.updates["blood_tests_ok"] is True and t.exit is None
