@@ -116,14 +116,14 @@ def test_a_nineteen_year_old_is_told_and_the_panel_agrees(assistant):
     assert "(sent: parent)" in age and asking(age) == "date_of_birth"
 
     said_back = shell.say("he's 19")
-    assert "Just to check" in said_back and asking(said_back) == "confirm"
-    turn = shell.say(button(said_back, "Yes"))
-    bot, board = split(turn)
-    assert "== Decision: not_eligible ==" in bot and "failed: under_18" in bot
-    assert "18th birthday" in bot
+    bot, board = split(said_back)
+    assert "Just to check" in bot and asking(said_back) == "confirm" and "== Decision" not in bot  # said back first
     assert "Engine now" in board and "outcome: not_eligible" in board
     assert "age_years: 19" in board and "failed: under_18" in board
     assert "this trial would not have been open to your child" in board  # explain(), parent wording
+    bot, _ = split(shell.say(button(said_back, "Yes")))
+    assert "== Decision: not_eligible ==" in bot and "failed: under_18" in bot
+    assert "18th birthday" in bot
 
     shell.quit("/quit")
     if os.environ.get("SHELL_TRANSCRIPT"):
