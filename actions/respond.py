@@ -17,7 +17,7 @@ from conversation.summary import handoff_summary, new_reference
 from conversation.turn import resolve_intent
 from eligibility import InvalidAnswer, check_answer
 
-from .context import answers, common_values, guarded, today, trial
+from .context import answers, common_values, guarded, today, trial, who
 
 log = logging.getLogger(__name__)
 FORM = "conversation_form"
@@ -111,7 +111,7 @@ class ActionRespond(Action):
             return hand_off(dispatcher, tracker) + offer_next_step(dispatcher, tracker)
         topic = faq_topic(trial(), reading.clean)
         if topic:
-            dispatcher.utter_message(text=faq_answer(trial(), topic))
+            dispatcher.utter_message(text=faq_answer(trial(), topic, who(tracker)))
         elif intent in ("goodbye", "stop", "thank"):
             dispatcher.utter_message(response="utter_welcome" if intent == "thank" else "utter_goodbye", **common_values())
         elif reading.clean == "ask about the trial" or intent == "ask_faq":

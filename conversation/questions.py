@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from eligibility import Trial
+from eligibility.trial import Scale
 from eligibility.engine import age_on
 from eligibility.explain import say
 
@@ -69,13 +70,19 @@ def age_today(answers: Mapping[str, Any], today: dt.date) -> Optional[int]:
     return years if isinstance(years, int) else None
 
 
-def performance_levels(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Tuple[str, List[Tuple[int, str]]]:
-    """Lansky under 16, Karnofsky from 16 (and when age is unknown, Lansky's wording for a child)."""
+def performance_scale(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Scale:
+    """The scale the child's age selects (Lansky under 16, Karnofsky from 16), or the plain
+    words that fit both when the age is not known."""
     age = age_today(answers, today)
-    scales = trial.performance_scales
-    child = next((s for s in scales.values() if s.below_age), None)
-    adult = next((s for s in scales.values() if not s.below_age), None)
-    scale = child if (age is None or child and age < child.below_age) else adult
+    scales = list(trial.performance_scales.values())
+    if age is None:
+        return next(s for s in scales if s.age_unknown)
+    below = sorted((s for s in scales if s.below_age and age < s.below_age), key=lambda s: s.below_age)
+    return below[0] if below else next(s for s in scales if not s.below_age and not s.age_unknown)
+
+
+def performance_levels(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Tuple[Optional[str], List[Tuple[int, str]]]:
+    scale = performance_scale(trial, answers, today)
     return scale.name, [(level.score, level.text) for level in scale.levels]
 
 
@@ -104,9 +111,9 @@ def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any]
     text = say(q.ask, who)
     spec = trial.answers[key]
     if key == "performance_score":
-        _, levels = performance_levels(trial, answers, today)
-        choices = [d for _, d in levels] + [DONT_KNOW]
-        return Question(key, "choice", text, choices, choices)
+        scale = performance_scale(trial, answers, today)
+        choices = [level.text for level in scale.levels] + [DONT_KNOW]
+        return Question(key, "choice", say(scale.ask, who), choices, choices)
     if q.kind == "yes_no":
         pairs = carry_on_first(trial, key)
     elif q.kind == "choice":

@@ -9,6 +9,7 @@ import re
 from typing import Optional
 
 from eligibility import Trial
+from eligibility.explain import say
 
 from .parsing import clean
 
@@ -60,9 +61,9 @@ def keyword_intent(text: Optional[str]) -> Optional[str]:
     return None
 
 
-def faq_answer(trial: Trial, topic: str) -> str:
-    """The trial file's answer for a FAQ topic id."""
-    return next(e.answer for e in trial.faq if e.id == topic)
+def faq_answer(trial: Trial, topic: str, who: str = "parent") -> str:
+    """The trial file's answer for a FAQ topic id, in the words for who is chatting."""
+    return say(next(e.answer for e in trial.faq if e.id == topic), who)
 
 
 def faq_topic(trial: Trial, text: Optional[str]) -> Optional[str]:

@@ -6,7 +6,7 @@ import secrets
 from typing import Any, List, Mapping, Optional
 
 from eligibility import Trial
-from eligibility.explain import long_date
+from eligibility.explain import headline, long_date, rule_text
 
 from .questions import age_today, performance_levels
 
@@ -59,17 +59,20 @@ def answer_lines(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Li
 
 
 def handoff_summary(trial: Trial, answers: Mapping[str, Any], result: Optional[Mapping[str, Any]], today: dt.date) -> str:
-    """A short text the family can read out to the nurse."""
-    head = f"Checked the entry rules of trial {trial.trial.id} on {long_date(today.isoformat())}."
+    """Plain sentences the family can read out and a nurse can take down: the outcome in the
+    chat's own hedged words, the rules in their plain wording, dates in words, no ids."""
+    parts = [f"We went through the entry rules of {trial.trial.short_name} on {long_date(today.isoformat())}."]
     if result:
-        outcome = result["outcome"].replace("_", " ")
-        head += f" Result: {outcome}"
-        if result.get("eligible_from"):
-            head += f" from {long_date(result['eligible_from'])}"
-        head += "."
+        parts.append(headline(result["outcome"], "professional"))
+        rules = lambda ids: " ".join(rule_text(trial, trial.criterion(cid), "professional", answers, today) for cid in ids)
         if result.get("failed"):
-            head += " Not met: " + ", ".join(c.replace("_", " ") for c in result["failed"]) + "."
-        if result.get("unknown"):
-            head += " Not known: " + ", ".join(c.replace("_", " ") for c in result["unknown"]) + "."
+            parts.append(("Rules not met: " if result["outcome"] == "not_eligible" else "Rules not met yet: ")
+                         + rules(result["failed"]))
+        if result.get("eligible_from"):
+            parts.append(f"The earliest day these would all be met is {long_date(result['eligible_from'])}.")
+        if result.get("unknown") and result["outcome"] != "not_eligible":
+            parts.append("We could not tell about these rules: " + rules(result["unknown"]))
     lines = answer_lines(trial, answers, today)
-    return head + (" Answers: " + "; ".join(lines) + "." if lines else "")
+    if lines:
+        parts.append("The answers given: " + "; ".join(lines) + ".")
+    return " ".join(parts)

@@ -259,17 +259,17 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
         return
     _take_other_facts(trial, slots, requested, reading, today, turn)
     if reading.asks:
-        _answer_asked(trial, requested, reading, intent, turn)
+        _answer_asked(trial, slots, requested, reading, intent, turn)
 
 
-def _answer_asked(trial, requested, reading: Reading, intent, turn: Turn) -> bool:
+def _answer_asked(trial, slots, requested, reading: Reading, intent, turn: Turn) -> bool:
     """Answer what the message asks: why this question, or a topic of the trial. True if answered."""
     if intent == "ask_why" and requested in trial.answers:
         turn.said.append(Say(text=trial.criterion(trial.question(requested).why).why))
         return True
     topic = faq_topic(trial, reading.question or reading.clean)
     if topic:
-        turn.said.append(Say(text=faq_answer(trial, topic)))
+        turn.said.append(Say(text=faq_answer(trial, topic, slots.get("chatting_as") or "parent")))
         return True
     if intent == "ask_why":
         turn.say("utter_why_flow")
@@ -360,7 +360,7 @@ def _digress_or_fail(trial, slots, requested, reading: Reading, intent, today, t
     """No answer in the message: answer what it asks, take facts it states, or ask again."""
     # Only a message that asks (a question's shape or words like "why") is answered as a
     # question: the classifier alone would take "his last lumbar puncture was clear" for one.
-    if reading.asks and _answer_asked(trial, requested, reading, intent, turn):
+    if reading.asks and _answer_asked(trial, slots, requested, reading, intent, turn):
         return
     if requested not in FLOW_SLOTS and _take_other_facts(trial, slots, requested, reading, today, turn):
         return
@@ -397,7 +397,7 @@ def _decide_if_settled(trial, slots, today, turn: Turn) -> None:
     if slots.get("review") == "yes" or result.outcome == NOT_ELIGIBLE:
         who = slots.get("chatting_as") or "parent"
         payload = result.as_json()
-        turn.said.append(Say(text=explain(result, who, trial), custom={"eligibility": payload}))
+        turn.said.append(Say(text=explain(result, who, trial, answers, today), custom={"eligibility": payload}))
         turn.updates["decision"] = payload
 
 

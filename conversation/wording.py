@@ -12,6 +12,6 @@ DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
 
 @lru_cache(maxsize=None)
 def domain_text(response: str) -> str:
-    """The first text of a response in domain.yml."""
+    """The text of a response in domain.yml that holds whoever is chatting (its variation without a condition)."""
     responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
-    return responses[response][0]["text"]
+    return next(v["text"] for v in responses[response] if not v.get("condition"))

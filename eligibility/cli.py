@@ -46,7 +46,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.next:
             out["next_question"] = next_question(answers, args.today, trial)
         if args.explain:
-            out["explanation"] = explain(result, args.who, trial)
+            out["explanation"] = explain(result, args.who, trial, answers, args.today)
     except (InvalidAnswer, TrialFileError) as err:
         print(str(err).replace("\n", " "), file=sys.stderr)
         return 2

@@ -190,6 +190,11 @@ def statuses(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Tuple[
     return status, ctx.start, waitable
 
 
+def holds(trial: Trial, cond: Mapping[str, Any], answers: Mapping[str, Any], today: dt.date) -> Optional[bool]:
+    """Whether a condition of the trial file holds for these answers today (None: unknown)."""
+    return _Context(trial, check_answers(trial, answers, today), today).test(cond)
+
+
 def evaluate(answers: Mapping[str, Any], today: dt.date, trial: Optional[Trial] = None) -> Result:
     """The contract's result for a set of answers on a given day.
 

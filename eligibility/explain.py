@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
-from .engine import LIKELY_ELIGIBLE, NOT_ELIGIBLE, NOT_YET, Result
-from .trial import Audience, Trial, load_trial
+from .engine import LIKELY_ELIGIBLE, NOT_ELIGIBLE, NOT_YET, Result, holds
+from .trial import Audience, Criterion, Trial, load_trial
 
 WHO = ("parent", "young_person", "professional")
 
@@ -56,17 +56,29 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def reasons(result: Result, who: str = "parent", trial: Optional[Trial] = None) -> Dict[str, List[str]]:
+def rule_text(trial: Trial, c: Criterion, who: str, answers: Optional[Mapping[str, Any]] = None,
+              today: Optional[dt.date] = None) -> str:
+    """A criterion's rule for who is chatting, in the words its `rule_when` picks for these answers."""
+    if c.rule_when and answers is not None and today is not None:
+        held = holds(trial, c.rule_when.when, answers, today)
+        if held is not None:
+            return say(c.rule_when.then if held else c.rule_when.otherwise, who)
+    return say(c.rule, who)
+
+
+def reasons(result: Result, who: str = "parent", trial: Optional[Trial] = None,
+            answers: Optional[Mapping[str, Any]] = None, today: Optional[dt.date] = None) -> Dict[str, List[str]]:
     """The rule behind each failed and each unknown criterion, in the trial's order."""
     trial = trial or load_trial()
     order = [c.id for c in trial.criteria]
-    pick = lambda ids: [say(trial.criterion(cid).rule, who) for cid in sorted(ids, key=order.index)]
+    pick = lambda ids: [rule_text(trial, trial.criterion(cid), who, answers, today) for cid in sorted(ids, key=order.index)]
     return {"failed": pick(result.failed), "unknown": pick(result.unknown)}
 
 
-def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None) -> str:
+def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None,
+            answers: Optional[Mapping[str, Any]] = None, today: Optional[dt.date] = None) -> str:
     """A short paragraph: the outcome, the rules that decided it, the date, the caveat."""
-    why = reasons(result, who, trial)
+    why = reasons(result, who, trial, answers, today)
     lines = [headline(result.outcome, who)]
     if why["failed"]:
         lines.append("Rules not met:" if result.outcome == NOT_ELIGIBLE else "Rules not met yet:")

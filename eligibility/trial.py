@@ -117,8 +117,13 @@ class Criterion(Strict):
     window: Optional[Window] = None
     not_applicable_when: Optional[Condition] = None
     rule: Audience
+    # The rule in other words where a condition on the answers holds or fails (the activity
+    # rule reads as Lansky's meaning under 16 and Karnofsky's from 16); `rule` when unknown.
+    rule_when: Optional["RuleWhen"] = None
     why: str
-    source: str
+    source: List[str]  # the lay-summary sentences the rule and its "why" say in other words
+
+    _one_source = validator("source", pre=True, allow_reuse=True)(lambda v: [v] if isinstance(v, str) else v)
 
     @root_validator(skip_on_failure=True)
     def _shape(cls, values):
@@ -130,6 +135,20 @@ class Criterion(Strict):
             if values[field] is not None:
                 check_condition(values[field], field)
         return values
+
+
+class RuleWhen(Strict):
+    when: Condition
+    then: Audience
+    otherwise: Audience
+
+    @validator("when")
+    def _condition(cls, v):
+        check_condition(v, "rule_when.when")
+        return v
+
+
+Criterion.update_forward_refs(RuleWhen=RuleWhen)
 
 
 class Choice(Strict):
@@ -163,8 +182,10 @@ class Level(Strict):
 
 
 class Scale(Strict):
-    name: str
-    below_age: Optional[int] = None
+    name: Optional[str] = None  # the score's name; none for the plain words used when age is unknown
+    below_age: Optional[int] = None  # for ages below this; with neither, for age unknown
+    age_unknown: bool = False
+    ask: Audience
     levels: List[Level]
 
 
@@ -172,8 +193,8 @@ class Faq(Strict):
     id: str
     keywords: str  # a regular expression over the lower-cased message
     topic: str
-    answer: str
-    source: str
+    answer: Audience
+    source: List[str]  # the lay-summary sentences the answer says in other words
 
 
 class NurseLine(Strict):

@@ -200,7 +200,7 @@ def panel(slots: Mapping[str, Any], today: dt.date, full: bool = False,
     lines.append(f"  outcome: {result.outcome}" + (f"   eligible from: {result.eligible_from}" if result.eligible_from else ""))
     lines += textwrap.wrap(f"failed: {_ids(result.failed)}", WIDTH, initial_indent="  ", subsequent_indent="    ")
     lines += textwrap.wrap(f"unknown ({len(result.unknown)}): {_ids(result.unknown)}", WIDTH, initial_indent="  ", subsequent_indent="    ")
-    explanation = eligibility.explain(result, who, trial)
+    explanation = eligibility.explain(result, who, trial, answers, today)
     for line in (explanation.splitlines() if full else _cap_unknown(explanation.splitlines())):
         lines += _wrap(line, "  | ", "  | ")
     lines.append(_rule(""))

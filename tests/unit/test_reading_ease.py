@@ -8,50 +8,54 @@ import textstat
 import yaml
 
 from eligibility import load_trial
-from eligibility.explain import CAVEAT, HEADLINES
+from eligibility.explain import CAVEAT, HEADLINES, WHO, headline, say
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMUM = 60
 MEDICAL_TERM = "names a treatment the family must recognise"
+WHOLE_RULE = "the rule's own qualifiers, kept whole: plainer words would make the question broader than the rule"
 EXCEPTIONS = {
-    "rule:immunotherapy_6w:parent": MEDICAL_TERM + " (immunotherapy, monoclonal antibody)",
-    "rule:immunotherapy_6w:young_person": MEDICAL_TERM + " (immunotherapy, monoclonal antibody)",
-    "ask:last_immunotherapy:parent": MEDICAL_TERM + " (immunotherapy, monoclonal antibody)",
-    "ask:last_immunotherapy:young_person": MEDICAL_TERM + " (immunotherapy, monoclonal antibody)",
+    # Keys end in the audience; the same reason holds for each.
+    **{f"{kind}:{key}:{who}": reason for who in WHO for kind, key, reason in [
+        ("ask", "prior_blinatumomab", MEDICAL_TERM + " and its other names (Blincyto, MT103)"),
+        ("rule", "prior_blinatumomab", MEDICAL_TERM + " (blinatumomab)"),
+        ("rule", "immunotherapy_6w", MEDICAL_TERM + " (immunotherapy, monoclonal antibody)"),
+        ("rule", "contraception", WHOLE_RULE),
+        ("ask", "will_use_contraception", WHOLE_RULE),
+        ("ask", "hypersensitivity", WHOLE_RULE),
+        ("rule", "hypersensitivity", WHOLE_RULE),
+        ("ask", "serious_condition", WHOLE_RULE),
+        ("rule", "serious_condition", WHOLE_RULE),
+        ("rule", "hiv_hepatitis", "names the infections (HIV, hepatitis B and C)"),
+        ("ask", "hiv_hepatitis", "names the infections (HIV, hepatitis B and C)"),
+    ]},
     "ask:sexually_active:young_person": "the standard words for the question; anything vaguer is misread",
-    "rule:contraception:parent": "the trial's own condition on contraception, kept whole",
-    "rule:contraception:young_person": "the trial's own condition on contraception, kept whole",
-    "ask:will_use_contraception:parent": "the trial's own condition on contraception, kept whole",
-    "ask:will_use_contraception:young_person": "the trial's own condition on contraception, kept whole",
-    "rule:prior_blinatumomab:parent": MEDICAL_TERM + " (blinatumomab)",
-    "rule:prior_blinatumomab:young_person": MEDICAL_TERM + " (blinatumomab)",
-    "ask:prior_blinatumomab:parent": MEDICAL_TERM + " and its other names (Blincyto, MT103)",
-    "ask:prior_blinatumomab:young_person": MEDICAL_TERM + " and its other names (Blincyto, MT103)",
-    "rule:hiv_hepatitis:parent": "names the infections (HIV, hepatitis B and C)",
-    "rule:hiv_hepatitis:young_person": "names the infections (HIV, hepatitis B and C)",
-    "ask:hiv_hepatitis:parent": "names the infections (HIV, hepatitis B and C)",
-    "ask:hiv_hepatitis:young_person": "names the infections (HIV, hepatitis B and C)",
-    "rule:chemotherapy_2w:parent": "the exceptions (intrathecal, low dose) decide the answer",
-    "rule:chemotherapy_2w:young_person": "the exceptions (intrathecal, low dose) decide the answer",
-    "faq:results": "cites the published paper so a family can find it",
 }
 
 
 def texts():
+    """Every text the chat can show, for every audience that reads it."""
     trial = load_trial()
     out = {}
     for name, variants in yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items():
-        out[f"domain:{name}"] = variants[0]["text"]
-    for q in trial.questions:
-        out[f"ask:{q.key}:parent"], out[f"ask:{q.key}:young_person"] = q.ask.parent, q.ask.young_person
+        for n, variant in enumerate(variants):
+            out[f"domain:{name}" + (f":{n}" if n else "")] = variant["text"]
+    for who in WHO:
+        for q in trial.questions:
+            out[f"ask:{q.key}:{who}"] = say(q.ask, who)
+        for name, scale in trial.performance_scales.items():
+            out[f"ask:performance_score:{name}:{who}"] = say(scale.ask, who)
+        for c in trial.criteria:
+            out[f"rule:{c.id}:{who}"] = say(c.rule, who)
+            if c.rule_when:
+                out[f"rule:{c.id}:when:{who}"] = say(c.rule_when.then, who)
+                out[f"rule:{c.id}:otherwise:{who}"] = say(c.rule_when.otherwise, who)
+        for entry in trial.faq:
+            out[f"faq:{entry.id}:{who}"] = say(entry.answer, who)
+        for outcome in HEADLINES:
+            out[f"headline:{outcome}:{who}"] = headline(outcome, who)
     for c in trial.criteria:
-        out[f"rule:{c.id}:parent"], out[f"rule:{c.id}:young_person"] = c.rule.parent, c.rule.young_person
         out[f"why:{c.id}"] = c.why
-    for entry in trial.faq:
-        out[f"faq:{entry.id}"] = entry.answer
-    for outcome, forms in HEADLINES.items():
-        for who, text in forms.items():
-            out[f"headline:{outcome}:{who}"] = text
     out["caveat"] = CAVEAT
     return out
 

@@ -33,13 +33,16 @@ def test_the_trial_file_covers_every_contract_criterion_and_key():
     assert {"NCT01471782", "2010-024264-18"} <= set(trial.trial.identifiers.values())
 
 
-def test_every_criterion_quotes_the_lay_summary():
+def test_every_rule_why_and_faq_answer_quotes_the_lay_summary():
     def plain(text):
         return " ".join(text.replace("’", "'").replace(" Open a glossary item", "").split())
 
     summary = plain((DATA / "trial-summary.txt").read_text())
-    for c in load_trial().criteria:
-        assert plain(c.source) in summary, c.id
+    trial = load_trial()
+    for owner, sources in [(c.id, c.source) for c in trial.criteria] + [(f.id, f.source) for f in trial.faq]:
+        assert sources, owner
+        for sentence in sources:
+            assert plain(sentence) in summary, (owner, sentence)
 
 
 @pytest.mark.parametrize("mutate,field", [
