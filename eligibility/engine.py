@@ -134,6 +134,13 @@ def _compile(cond: Mapping[str, Any]) -> Test:
     if "age_below" in cond:
         limit, on_start = cond["age_below"], cond.get("day") == "start"
         return lambda ctx: ctx.age_below(limit, ctx.start if on_start else ctx.today)
+    if "age_at_least" in cond:  # a lower age bound: not below it, in three values
+        limit, on_start = cond["age_at_least"], cond.get("day") == "start"
+
+        def at_least(ctx: _Context) -> Optional[bool]:
+            below = ctx.age_below(limit, ctx.start if on_start else ctx.today)
+            return None if below is None else not below
+        return at_least
     key = cond["key"]
     op = next(op for op in _LEAF if op in cond)
     check, target, unsure_otherwise = _LEAF[op], cond[op], cond.get("otherwise") == UNKNOWN

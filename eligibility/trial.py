@@ -82,9 +82,10 @@ def check_condition(cond: Any, where: str) -> None:
             raise ValueError(f"{where}.{op}: a non-empty list and nothing beside it")
         for i, sub in enumerate(cond[op]):
             check_condition(sub, f"{where}.{op}[{i}]")
-    elif "age_below" in cond:
-        if set(cond) - {"age_below", "day"} or cond.get("day", "today") not in ("today", "start"):
-            raise ValueError(f"{where}: age_below takes only 'day: today|start'")
+    elif "age_below" in cond or "age_at_least" in cond:
+        (op,) = [k for k in ("age_below", "age_at_least") if k in cond]
+        if set(cond) - {op, "day"} or cond.get("day", "today") not in ("today", "start"):
+            raise ValueError(f"{where}: {op} takes only 'day: today|start'")
     elif "key" in cond:
         ops = [k for k in cond if k in LEAF_OPS]
         extra = set(cond) - {"key", "otherwise"} - set(LEAF_OPS)
@@ -93,7 +94,7 @@ def check_condition(cond: Any, where: str) -> None:
         if cond.get("otherwise", "false") not in ("false", "unknown"):
             raise ValueError(f"{where}.otherwise: false or unknown")
     else:
-        raise ValueError(f"{where}: expected all, any, age_below or key")
+        raise ValueError(f"{where}: expected all, any, age_below, age_at_least or key")
 
 
 def condition_keys(cond: Optional[Condition], age_keys: List[str]) -> List[str]:
@@ -105,7 +106,7 @@ def condition_keys(cond: Optional[Condition], age_keys: List[str]) -> List[str]:
         for sub in cond.get("all") or cond.get("any"):
             out += [k for k in condition_keys(sub, age_keys) if k not in out]
         return out
-    if "age_below" in cond:
+    if "age_below" in cond or "age_at_least" in cond:
         return list(age_keys)
     return [cond["key"]]
 

@@ -1,0 +1,121 @@
+"""UKALL 2011, the second real trial, run by the same engine from trials/ukall_2011.yml alone."""
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eligibility import InvalidAnswer, evaluate, load_trial, next_question
+
+from .conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIAL_FILE = ROOT / "trials" / "ukall_2011.yml"
+UKALL = load_trial(TRIAL_FILE)
+EXAMPLES = json.loads((DATA / "ukall-examples.json").read_text())
+DAY = dt.date(2026, 5, 20)
+CHILD = {"diagnosis": "all", "mature_b_all": False, "philadelphia_positive": False, "previous_treatment": "none",
+         "date_of_birth": "2018-02-09"}
+
+
+@pytest.mark.parametrize("case", EXAMPLES, ids=lambda c: c["name"])
+def test_the_contracts_examples_through_the_command_line(case, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(case["answers"]))
+    run = subprocess.run([sys.executable, "-m", "eligibility", "check", "--trial", str(TRIAL_FILE), str(path),
+                          "--today", case["today"]], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    if "error_key" in case["expect"]:
+        assert run.returncode == 2 and case["expect"]["error_key"] in run.stderr
+    else:
+        assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout) == case["expect"]
+
+
+@pytest.mark.parametrize("years,holds", [(0, False), (1, True), (24, True), (25, False), (120, False)])
+def test_age_in_years_from_1_to_24_holds(years, holds):
+    child = {k: v for k, v in CHILD.items() if k != "date_of_birth"}
+    result = evaluate({**child, "age_years": years, "sexually_active": False}, DAY, UKALL)
+    assert ("age_1_to_24" in result.failed) is not holds
+
+
+@pytest.mark.parametrize("born,holds", [
+    ("2025-05-21", False), ("2025-05-20", True),  # the first birthday: the day before, and on the day
+    ("2001-05-21", True), ("2001-05-20", False),  # the 25th birthday: the day before, and on the day
+])
+def test_age_from_a_date_of_birth_is_judged_on_the_day(born, holds):
+    result = evaluate({**CHILD, "date_of_birth": born, "sexually_active": False}, DAY, UKALL)
+    assert ("age_1_to_24" in result.failed) is not holds
+
+
+@pytest.mark.parametrize("days,outcome", [(0, "likely_eligible"), (3, "likely_eligible"), (4, "not_eligible"),
+                                          ("unknown", "unsure")])
+def test_steroids_alone_for_up_to_3_days_are_allowed(days, outcome):
+    child = {**CHILD, "previous_treatment": "steroids_only", "steroid_days": days}
+    assert evaluate(child, DAY, UKALL).outcome == outcome
+
+
+def test_the_steroid_days_are_asked_only_after_steroids():
+    asked = next_question({**CHILD, "previous_treatment": "none"}, DAY, UKALL)
+    assert asked is None
+    assert next_question({**CHILD, "previous_treatment": "steroids_only"}, DAY, UKALL) == "steroid_days"
+
+
+def test_lymphoma_needs_no_questions_about_leukaemia_types():
+    child = {"diagnosis": "lbl", "previous_treatment": "none", "date_of_birth": "2018-02-09"}
+    assert next_question(child, DAY, UKALL) is None
+    assert evaluate(child, DAY, UKALL).outcome == "likely_eligible"
+
+
+def test_invalid_answers_name_the_key():
+    with pytest.raises(InvalidAnswer) as err:
+        evaluate({**CHILD, "steroid_days": 400}, DAY, UKALL)
+    assert err.value.key == "steroid_days"
+
+
+def test_the_result_names_the_trial_and_its_status():
+    result = evaluate(CHILD, DAY, UKALL).as_json()
+    assert result["trial"] == "UKALL 2011" and result["recruiting"] is False and result["eligible_from"] is None
+
+
+def test_every_rule_why_and_answer_says_only_the_facts_given():
+    def plain(text):
+        return " ".join(text.replace("*", "").split())
+
+    facts = plain((DATA / "ukall-facts.md").read_text())
+    for owner, sources in [(c.id, c.source) for c in UKALL.criteria] + [(f.id, f.source) for f in UKALL.faq]:
+        for sentence in sources:
+            assert plain(sentence) in facts, (owner, sentence)
+
+
+def walk(answers, today=DAY):
+    """The chat's own turn logic (no Rasa) answering each question the form would ask."""
+    from conversation.turn import required_slots, take_turn
+
+    slots = {"continue_closed": "yes", "chatting_as": "parent"}
+    asked = []
+    for _ in range(20):
+        slot = required_slots(UKALL, slots, today)[-1]
+        if slot == "offer_handoff":
+            return asked, slots["decision"]
+        asked.append(slot)
+        turn = take_turn(UKALL, slots, slot, answers.get(slot, "yes"), None, 0.0, today)
+        slots.update(turn.updates)
+    raise AssertionError(f"no decision after {asked}")
+
+
+def test_the_chats_turn_logic_runs_ukall_from_its_file():
+    asked, decision = walk({"date_of_birth": "she's 3", "diagnosis": "acute lymphoblastic leukaemia",
+                            "mature_b_all": "no", "philadelphia_positive": "no, negative",
+                            "previous_treatment": "just dexamethasone", "steroid_days": "2 days", "review": "yes"})
+    assert asked == ["date_of_birth", "diagnosis", "mature_b_all", "philadelphia_positive", "previous_treatment",
+                     "steroid_days", "review"]
+    assert decision["outcome"] == "likely_eligible" and decision["trial"] == "UKALL 2011"
+
+
+def test_a_week_of_steroids_is_said_back_then_rules_the_child_out():
+    asked, decision = walk({"date_of_birth": "9", "diagnosis": "ALL", "mature_b_all": "no",
+                            "philadelphia_positive": "no", "previous_treatment": "prednisolone only",
+                            "steroid_days": "a week, 7 days", "confirm": "yes"})
+    assert asked[-1] == "confirm" and decision["outcome"] == "not_eligible" and decision["failed"] == ["previous_treatment"]
