@@ -2,7 +2,6 @@
 
 (That every rule, "why" and FAQ answer quotes the summary is test_trial_file's; plain
 English scores are test_reading_ease's.)"""
-import datetime as dt
 import re
 from pathlib import Path
 
