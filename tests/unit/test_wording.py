@@ -23,8 +23,8 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 # the chat is never broader than its rule.
 QUALIFIERS = {
     "testicular_leukaemia": ["testicles now", "cleared"],
-    "hypersensitivity": ["known to be very sensitive", "made in a similar way to blinatumomab", "anything it contains"],
-    "serious_condition": ["serious medical condition", "could affect"],
+    "hypersensitivity": ["known to be very sensitive", "made in a similar way to blinatumomab", "anything in it"],
+    "serious_condition": ["serious health problem", "could affect", "taking part"],
     "last_experimental_treatment": ["any other experimental treatment"],
     "will_use_contraception": ["any chance", "could become pregnant", "3 months"],
     "last_immunotherapy": ["monoclonal antibody"],
