@@ -44,8 +44,8 @@ browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the brow
 lint: install ## pyflakes over the project's Python
 	$(PY) -m pyflakes eligibility conversation actions server shell web bench spacy_pipeline scripts tests
 
-validate: install ## rasa data validate
-	$(RASA) data validate
+validate: install ## rasa data validate, on the domain generated for the trial (TRIAL_FILE)
+	$(RASA) data validate --domain $$($(PY) scripts/trial_domain.py)
 
 test-unit: install ## engine and conversation logic (fast, no servers)
 	$(PY) -m pytest -q tests/unit
@@ -54,7 +54,7 @@ test-conversations: train ## scripted conversations over REST against live serve
 	$(PY) -m pytest -q tests/conversations
 
 test-stories: train ## rasa test on tests/test_stories.yml, failing on any wrong prediction
-	$(RASA) test core --stories tests/test_stories.yml --model models --fail-on-prediction-errors --out build/story_results
+	$(RASA) test core --stories tests/test_stories.yml --model $$($(PY) scripts/train.py) --fail-on-prediction-errors --out build/story_results
 
 test-browser: train browser ## the chat page in headless Chromium
 	$(PY) -m pytest -q tests/browser

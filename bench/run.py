@@ -170,7 +170,10 @@ class Bench:
     def ours_train(self) -> Dict[str, Any]:
         out_dir = self.tmp / "ours-model"
         logf = self.tmp / "ours-train.log"
-        res = starter.run_timed([str(RASA), "train", "--force", "--fixed-model-name", "bench", "--out", str(out_dir)],
+        domain = subprocess.run([sys.executable, "scripts/trial_domain.py"], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        res = starter.run_timed([str(RASA), "train", "--force", "--domain", domain, "--fixed-model-name", "bench",
+                                 "--out", str(out_dir)],
                                 ROOT, {**self.env, "RASA_CACHE_DIRECTORY": str(self.tmp / "cache-ours")}, logf,
                                 self.cfg["train_timeout_s"])
         self.ours_model = str(out_dir / "bench.tar.gz")

@@ -30,8 +30,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def model_path() -> str:
-    out = subprocess.run([sys.executable, "scripts/train.py"], cwd=ROOT, capture_output=True, text=True, check=True)
+def model_path(trial_file: Optional[str] = None) -> str:
+    """The trial's model (TRIAL_FILE, or the default trial), trained only if its inputs changed."""
+    env = dict(os.environ, **({"TRIAL_FILE": trial_file} if trial_file else {}))
+    out = subprocess.run([sys.executable, "scripts/train.py"], cwd=ROOT, capture_output=True, text=True, check=True, env=env)
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -59,6 +61,7 @@ class Assistant:
     actions_port: int = field(default_factory=free_port)
     procs: Dict[str, subprocess.Popen] = field(default_factory=dict)
     extra_rasa_args: List[str] = field(default_factory=list)
+    trial_file: Optional[str] = None  # another trial than the default, as TRIAL_FILE
 
     @property
     def url(self) -> str:
@@ -72,6 +75,9 @@ class Assistant:
         env = dict(os.environ, ASSISTANT_TODAY=self.today, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT),
                    SANIC_HOST="127.0.0.1")
         env.pop("NURSE_LINE_HOURS", None)
+        env.pop("TRIAL_FILE", None)
+        if self.trial_file:
+            env["TRIAL_FILE"] = self.trial_file
         return env
 
     def endpoints(self) -> Path:
@@ -92,7 +98,7 @@ class Assistant:
     def start_rasa(self, model: Optional[str] = None) -> None:
         log = self.workdir / "rasa.log"
         self.procs["rasa"] = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--model", model or model_path(), "--endpoints", str(self.endpoints()),
+            [str(BIN / "rasa"), "run", "--model", model or model_path(self.trial_file), "--endpoints", str(self.endpoints()),
              "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              *self.extra_rasa_args],
             cwd=ROOT, env=self.env(), stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)

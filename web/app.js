@@ -4,7 +4,8 @@
 
 (() => {
   const REST_URL = (window.ASSISTANT_CONFIG || {}).restUrl || "http://127.0.0.1:5005/webhooks/rest/webhook";
-  const NURSE_PHONE = "0808 800 4040";
+  const NURSE_PHONE = (window.ASSISTANT_CONFIG || {}).phone || document.querySelector("#nurse .phone").textContent;
+  const RECRUITING = (window.ASSISTANT_CONFIG || {}).recruiting === true;
   const TIMEOUT_MS = 60000;
   const HEADINGS = {
     likely_eligible: () => "Likely to meet the entry rules",
@@ -94,7 +95,8 @@
   function addDecision(result) {
     const heading = (HEADINGS[result.outcome] || (() => "Result"))(result.eligible_from);
     const card = addCard(`decision ${result.outcome || ""}`, heading);
-    card.appendChild(el("p", null, "The reasons are in the message above. Only the trial team could have confirmed this, and this trial is no longer recruiting."));
+    card.appendChild(el("p", null, "The reasons are in the message above. Only the trial team could " +
+      (RECRUITING ? "confirm this." : "have confirmed this, and this trial is no longer recruiting.")));
     return card;
   }
 

@@ -3,13 +3,16 @@
     RASA_URL=http://127.0.0.1:5005 WEB_PORT=8080 .venv/bin/python web/serve.py
 
 Serves index.html, app.js and style.css from this folder, plus /config.js, which
-tells the page where Rasa's REST channel is. Every answer carries a strict
+tells the page where Rasa's REST channel is and the trial's nurse line. The trial's
+name, status and nurse line come from its file (TRIAL_FILE, or the default trial) and
+are filled into index.html here, so the page names no trial of its own. Every answer carries a strict
 Content-Security-Policy: scripts, styles and images from this server only, and
 network requests only to the Rasa origin. Rasa must allow this page's origin
 (`rasa run --cors http://127.0.0.1:8080`).
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import sys
@@ -19,6 +22,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from eligibility import load_trial  # noqa: E402
 FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -36,7 +42,17 @@ def rasa_origin(rasa_url: str) -> str:
 
 def make_handler(rasa_url: str) -> type:
     origin = rasa_origin(rasa_url)
-    config = {"restUrl": rasa_url.rstrip("/") + "/webhooks/rest/webhook"}
+    trial = load_trial()
+    phone = trial.nurse_line.phone
+    recruiting = trial.trial.status == "open"
+    config = {"restUrl": rasa_url.rstrip("/") + "/webhooks/rest/webhook", "phone": phone, "recruiting": recruiting}
+    page = {"heading": f"{trial.trial.short_name[0].upper()}{trial.trial.short_name[1:]}: check the entry rules",
+            "notice": ("This trial is recruiting." if recruiting else "This trial is no longer recruiting.")
+            + " This is not medical advice.", "phone": phone, "tel": "".join(ch for ch in phone if ch.isdigit())}
+    index = (HERE / "index.html").read_text(encoding="utf-8")
+    for name, value in page.items():
+        index = index.replace("{{" + name + "}}", html.escape(value))
+    index_bytes = index.encode()
     config_js = f"window.ASSISTANT_CONFIG = {json.dumps(config)};\n".encode()
     csp = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
            f"connect-src {origin}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -57,6 +73,8 @@ def make_handler(rasa_url: str) -> type:
             path = urlsplit(self.path).path
             if path == "/config.js":
                 data, ctype = config_js, "text/javascript; charset=utf-8"
+            elif path in ("/", "/index.html"):
+                data, ctype = index_bytes, "text/html; charset=utf-8"
             elif path in FILES:
                 name, ctype = FILES[path]
                 data = (HERE / name).read_bytes()

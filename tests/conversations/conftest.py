@@ -10,3 +10,12 @@ def assistant(tmp_path_factory):
     running = Assistant(tmp_path_factory.mktemp("assistant")).start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def ukall_assistant(tmp_path_factory):
+    """The same servers running the second trial from its file alone (TRIAL_FILE)."""
+    running = Assistant(tmp_path_factory.mktemp("ukall"), today="2026-05-20",
+                        trial_file="trials/ukall_2011.yml").start()
+    yield running
+    running.stop()

@@ -24,9 +24,9 @@ HERE = Path(__file__).resolve().parent
 NURSE_PHONE = "0808 800 4040"
 
 
-def load_conversations() -> List[Dict[str, Any]]:
+def load_conversations(folder: str = "scripts") -> List[Dict[str, Any]]:
     conversations = []
-    for path in sorted((HERE / "scripts").glob("*.yml")):
+    for path in sorted((HERE / folder).glob("*.yml")):
         for conv in yaml.safe_load(path.read_text()):
             conv["file"] = path.name
             conversations.append(conv)

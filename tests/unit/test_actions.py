@@ -13,9 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.ask import ASK_ACTIONS
 from actions.form import ValidateConversationForm
 from actions.respond import ActionConclude, ActionRespond
+from eligibility import load_trial
+from scripts.trial_domain import trial_domain
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain" / "chat.yml").read_text())
+GENERATED = trial_domain(load_trial())  # the trial's part, as Rasa merges it with the chat's own
+DOMAIN["slots"].update(GENERATED["slots"])
+DOMAIN["forms"] = GENERATED["forms"]
+DOMAIN["actions"] += GENERATED["actions"]
 STARTED = {"continue_closed": "yes", "chatting_as": "parent", "opening_done": True}
 
 

@@ -33,7 +33,7 @@ def texts():
     """Every text the chat can show, for every audience that reads it."""
     trial = load_trial()
     out = {}
-    for name, variants in yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items():
+    for name, variants in yaml.safe_load((ROOT / "domain" / "chat.yml").read_text())["responses"].items():
         for n, variant in enumerate(variants):
             out[f"domain:{name}" + (f":{n}" if n else "")] = variant["text"]
     for who in WHO:

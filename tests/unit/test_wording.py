@@ -17,7 +17,7 @@ from .conftest import ELIGIBLE, TODAY
 
 TRIAL = load_trial()
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+DOMAIN = yaml.safe_load((ROOT / "domain" / "chat.yml").read_text())["responses"]
 
 # The qualifiers of contract section 1 that a question must keep, so that a "yes" which ends
 # the chat is never broader than its rule.
