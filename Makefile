@@ -7,6 +7,8 @@ RASA := $(VENV)/bin/rasa
 SPACY_MODEL := build/spacy_model
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa's usage telemetry reports to an outside service (and starts Sentry): never from here.
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help install spacy train run shell browser lint validate test test-unit test-conversations test-browser test-stories bench bench-engine bench-answers
 

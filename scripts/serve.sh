@@ -4,6 +4,7 @@
 #   WEB_PORT (8080), RASA_PORT (5005), ACTIONS_PORT (5055), ENDPOINTS (endpoints.yml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false  # no usage reports to an outside service, however this is started
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}

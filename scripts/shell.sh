@@ -4,6 +4,7 @@
 #   SHELL_RASA_PORT (5006), SHELL_ACTIONS_PORT (5056); the conversation is kept in shell.db.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false  # no usage reports to an outside service, however this is started
 RASA_PORT=${SHELL_RASA_PORT:-5006}
 ACTIONS_PORT=${SHELL_ACTIONS_PORT:-5056}
 MODEL=$(.venv/bin/python scripts/train.py)

@@ -45,7 +45,7 @@ def main() -> int:
             print(f"model {fp}: training (inputs changed)", file=sys.stderr)
             rasa = Path(sys.executable).parent / "rasa"
             subprocess.run([str(rasa), "train", "--domain", str(domain), "--fixed-model-name", fp, "--out", str(model.parent)],
-                           cwd=ROOT, check=True, stdout=sys.stderr)
+                           cwd=ROOT, check=True, stdout=sys.stderr, env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"))
             cache.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(model, cache)
     for old in model.parent.glob(f"{domain.name}-*.tar.gz"):  # this trial's older models; other trials keep theirs

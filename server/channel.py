@@ -21,7 +21,10 @@ from sanic.response import HTTPResponse
 
 from conversation.wording import domain_text
 
+from .cors import check_command_line
+
 log = logging.getLogger(__name__)
+check_command_line()  # Rasa imports this channel at start-up: refuse a pattern-like CORS origin before it serves
 
 MAX_CHARS = 10_000  # beyond this nothing is read; the conversation caps answers far lower
 MAX_SENDER = 128

@@ -73,7 +73,7 @@ class Assistant:
 
     def env(self) -> Dict[str, str]:
         env = dict(os.environ, ASSISTANT_TODAY=self.today, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT),
-                   SANIC_HOST="127.0.0.1")
+                   SANIC_HOST="127.0.0.1", RASA_TELEMETRY_ENABLED="false")
         env.pop("NURSE_LINE_HOURS", None)
         env.pop("TRIAL_FILE", None)
         if self.trial_file:
