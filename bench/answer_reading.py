@@ -53,6 +53,14 @@ def reading(turn, key: str) -> Any:
     return stored[key]
 
 
+def same_below(trial, key: str, got: Any, means: Any) -> bool:
+    """The activity scales offer one choice below their threshold (no answer below it can change
+    the rule), so on a scored answer any score at or below that choice is the same answer."""
+    floor = min((lv.score for s in trial.performance_scales.values() for lv in s.levels), default=None)
+    scored = trial.answers[key].step is not None
+    return scored and floor is not None and all(isinstance(v, int) and v <= floor for v in (got, means))
+
+
 def plain(data: Any) -> Any:
     """YAML's dates as the ISO strings answers hold."""
     return json.loads(json.dumps(data, default=str))
@@ -88,7 +96,7 @@ def measure(trial, name: str) -> Dict[str, Any]:
         as_written += got == written
         kind = kind_of(trial, key)
         total[kind] += 1
-        if got == means:
+        if got == means or same_below(trial, key, got, means):
             right[kind] += 1
             continue
         wrong.append({"q": key, "say": text, "means": means, "read": got})
@@ -124,7 +132,8 @@ def main(*names: str) -> int:
              "(`conversation.turn.take_turn`) as the answer to its waiting question. A label `ask` is right when "
              "the chat stores nothing and asks again. `bench/answers/conventions.yml` replaces "
              f"{sum(1 for _ in yaml.safe_load((HERE / 'conventions.yml').read_text()))} labels of the first set "
-             "where the product reads by a rule the writer did not know (ranges, a month or year alone).", "",
+             "where the product reads by a rule the writer did not know (ranges, a month or year alone). The activity "
+             "scales offer one choice below 50, so any score at or below it counts as that one answer.", "",
              "| set | how it was used | answers | " + " | ".join(kinds) + " | all | outcome-changing, not said back | said back first |",
              "|---|---|---|" + "---|" * len(kinds) + "---|---|---|"]
     for r in reports:
