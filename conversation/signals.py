@@ -26,7 +26,7 @@ CORRECTION = re.compile(r"^(?:sorry|oops|actually|wait|no wait|i meant|correctio
                         r"\bi meant\b|\bshould have said\b|\bnot \d+,? (?:but|it'?s)\b|\b(?:change|correct) (?:that|my|the)\b")
 
 # A message that asks why, or says it does not follow.
-ASK_WHY = re.compile(r"know what (?:that|this|it) means|what'?s that mean|don'?t understand|do not understand|what do you mean|i'?m confused|not clear|what does that mean|\bwhy\b|what(?:'s| is) (?:that|this) for|what does (?:that|it) matter|why does it matter|what for\b|reason for (?:asking|the question)")
+ASK_WHY = re.compile(r"know what (?:that|this|it) means|what'?s that mean|don'?t understand|do not understand|what do you mean|i'?m confused|not clear|what does that mean|(?<!that's )(?<!thats )(?<!is )\bwhy\b|what(?:'s| is) (?:that|this) for|does (?:that|this|it) count|is that relevant|what does (?:that|it) matter|why does it matter|what for\b|reason for (?:asking|the question)")
 
 # Requests that change the course of the conversation, by keyword.
 KEYWORD_INTENTS = [

@@ -147,3 +147,10 @@ def test_an_answer_with_a_request_keeps_the_answer():
 def test_the_word_nurse_in_an_answer_is_not_a_request():
     t = turn("blood_tests_ok", "yeah all fine, the nurse rang this morning")
     assert t.updates["blood_tests_ok"] is True and t.exit is None
+
+
+def test_thats_why_is_no_question_and_does_that_count_gets_the_rule():
+    t = turn("relapsed_or_refractory", "yes it relapsed in june, that's why we're looking")
+    assert t.updates["relapsed_or_refractory"] is True and said(t) == []
+    asked = turn("hypersensitivity", "she's allergic to penicillin, does that count?")
+    assert "hypersensitivity" not in asked.updates and said(asked) == [TRIAL.criterion("hypersensitivity").why]
