@@ -22,7 +22,8 @@ URGENT = re.compile(
 NEGATED_URGENT = re.compile(r"\b(no|not|never|without|hasn'?t|hasn'?t had|doesn'?t have|no sign of)\s+(?:a\s+|any\s+)?(fever|temperature|bleed\w*)")
 
 # A message that says it corrects an earlier answer.
-CORRECTION = re.compile(r"^(?:sorry|oops|actually|wait|no wait|i meant|correction|my mistake|i made a mistake)\b|"
+CORRECTION_OPENING = r"^(?:sorry|oops|actually|wait|no wait|i meant|correction|my mistake|i made a mistake)"
+CORRECTION = re.compile(CORRECTION_OPENING + r"\b|"
                         r"\bi meant\b|\bshould have said\b|\bnot \d+,? (?:but|it'?s)\b|\b(?:change|correct) (?:that|my|the)\b")
 
 # A message that asks why, or says it does not follow.

@@ -14,13 +14,14 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, next_question
 from eligibility.engine import NOT_ELIGIBLE
+from eligibility.trial import age_keys
 
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number, parse_performance, parse_yes_no)
 from .questions import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_levels, yes_no_words
 from .reading import Reading, read
-from .signals import faq_answer, faq_topic, too_long, urgent
+from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
 from .summary import show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
@@ -157,7 +158,7 @@ def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: T
             return
         keys = topic_keys(reading.clean)
         if keys:
-            _ask_again(keys, turn)
+            _ask_again(trial, keys, turn)
             return
         if value == "change":
             turn.say("utter_which_change")
@@ -168,12 +169,12 @@ def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: T
     _digress_or_fail(trial, slots, requested, reading, intent, today, turn)
 
 
-def _ask_again(keys, turn: Turn) -> None:
-    """Clear answers so the form asks them again (a date of birth and an age go together)."""
+def _ask_again(trial, keys, turn: Turn) -> None:
+    """Clear answers so the form asks them again (the keys that give age go together)."""
+    ages = age_keys(trial.answers)
     for key in keys:
-        turn.updates[key] = None
-        if key in ("date_of_birth", "age_years"):
-            turn.updates["date_of_birth"] = turn.updates["age_years"] = None
+        for cleared in (ages if key in ages else [key]):
+            turn.updates[cleared] = None
     turn.say("utter_will_ask_again")
 
 
@@ -185,7 +186,7 @@ def _confirm_turn(trial, slots, reading: Reading, value, today, turn: Turn) -> N
         return
     if value == "no":
         turn.updates["confirms"] = None
-        _ask_again(list(confirms), turn)
+        _ask_again(trial, list(confirms), turn)
         return
     if _apply_corrections(trial, slots, reading, today, turn, any_key=True):
         return
@@ -306,7 +307,7 @@ def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optio
     return bool(stored)
 
 
-CORRECTION_OPENING = re.compile(r"^(?:sorry|oops|actually|wait|no wait|i meant|correction|my mistake|i made a mistake)\W*")
+CORRECTION_START = re.compile(CORRECTION_OPENING + r"\W*")
 
 
 def _apply_corrections(trial, slots, reading: Reading, today, turn: Turn, any_key: bool = False) -> bool:
@@ -319,7 +320,7 @@ def _apply_corrections(trial, slots, reading: Reading, today, turn: Turn, any_ke
     changed = {k: v for k, v in facts.items() if slots.get(k) is not None or
                (k == "age_years" and slots.get("date_of_birth") is not None) or any_key}
     if not changed and reading.correction and slots.get("last_answered"):
-        bare = CORRECTION_OPENING.sub("", reading.answer)
+        bare = CORRECTION_START.sub("", reading.answer)
         bare = re.sub(r"^(?:i meant|i mean|it'?s|it is|it was)\W*", "", bare)
         try:
             key, value = _parse(trial, slots, slots["last_answered"], bare, today)
