@@ -4,6 +4,7 @@ stays immediate. Real rows in real stores."""
 import asyncio
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 import pytest
@@ -30,6 +31,12 @@ def store_args(request, tmp_path):
     conn.close()
 
 
+def run(coroutine):
+    """Run in a thread of its own: Playwright's sync API may own this thread's loop in a full run."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def conversation(sender, days_ago):
     at = time.time() - days_ago * DAY
     return DialogueStateTracker.from_events(sender, [
@@ -46,13 +53,13 @@ def test_stale_conversations_go_at_start_up_and_daily_and_a_recent_one_stays(sto
     monkeypatch.setenv("RETENTION_DAYS", "30")
     store = ForgetfulSQLTrackerStore(**store_args)
     for sender, days in [("old-1", 45), ("old-2", 31), ("recent", 2)]:
-        asyncio.run(store.save(conversation(sender, days)))
+        run(store.save(conversation(sender, days)))
     assert senders(store) == {"old-1", "old-2", "recent"}
 
     restarted = ForgetfulSQLTrackerStore(**store_args)  # start-up purge
     assert senders(restarted) == {"recent"}
 
-    asyncio.run(restarted.save(conversation("fading", 29)))
+    run(restarted.save(conversation("fading", 29)))
     assert restarted.purge_stale() == (0, 0)  # 29 days untouched: kept
     assert restarted.purge_stale(now=time.time() + 2 * DAY) == (1, 3)  # the daily purge, two days later
     assert senders(restarted) == {"recent"}
@@ -60,10 +67,10 @@ def test_stale_conversations_go_at_start_up_and_daily_and_a_recent_one_stays(sto
 
 def test_forget_me_is_immediate(store_args):
     store = ForgetfulSQLTrackerStore(**store_args)
-    asyncio.run(store.save(conversation("me", 0)))
+    run(store.save(conversation("me", 0)))
     forgetting = conversation("me", 0)
     forgetting.update(SlotSet("forget", True))
-    asyncio.run(store.save(forgetting))
+    run(store.save(forgetting))
     assert "me" not in senders(store)
 
 
