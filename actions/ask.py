@@ -43,10 +43,14 @@ class AskQuestion(Action, ABC):
         events: List[Dict[Text, Any]] = [SlotSet("asked", {"slot": self.slot, "times": times})]
         if times > WAY_OUT_AFTER:
             dispatcher.utter_message(response="utter_way_out" if times % 2 else "utter_way_out_again")
-        if self.slot in FLOW_CHOICES:
+        flow = self.slot in FLOW_CHOICES
+        confirms = tracker.get_slot("confirms") if self.slot == "confirm" else None
+        question = (flow_question(self.slot, "", confirms) if flow else
+                    answer_question(trial(), self.slot, who(tracker), answers(tracker), today()))
+        if times > WAY_OUT_AFTER:
+            question = question.with_way_out()
+        if flow:
             values = common_values()
-            confirms = tracker.get_slot("confirms") if self.slot == "confirm" else None
-            question = flow_question(self.slot, "", confirms)
             if self.slot == "continue_closed" and not tracker.get_slot("opening_done"):
                 dispatcher.utter_message(response="utter_opening", **values)
                 events.append(SlotSet("opening_done", True))
@@ -54,13 +58,8 @@ class AskQuestion(Action, ABC):
                 values["summary"] = "\n".join("- " + line for line in answer_lines(trial(), answers(tracker), today()))
             if confirms:
                 values["facts"] = "; ".join(describe(trial(), k, v, today()) for k, v in confirms.items())
-            if times > WAY_OUT_AFTER:
-                question = question.with_way_out()
             dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=question.buttons(), **values)
         else:
-            question = answer_question(trial(), self.slot, who(tracker), answers(tracker), today())
-            if times > WAY_OUT_AFTER:
-                question = question.with_way_out()
             text = question.text
             if tracker.get_slot("acknowledge"):
                 text = domain_text("utter_thanks_prefix") + " " + text

@@ -29,9 +29,8 @@ FLOW_CHOICES: Dict[str, List[Tuple[str, str]]] = {
 FLOW_KINDS = {"confirm": "yes_no"}
 
 # Once the questions have ended or were declined: a way on from any message (not a form slot).
-NEXT_STEP: List[Tuple[str, str]] = [("start again", "Start again"), ("ask about the trial", "Ask about the trial"),
-                                    ("talk to a nurse", "Talk to a nurse")]
 NURSE_CHOICE = ("talk to a nurse", "Talk to a nurse")
+NEXT_STEP: List[Tuple[str, str]] = [("start again", "Start again"), ("ask about the trial", "Ask about the trial"), NURSE_CHOICE]
 WAY_OUT_AFTER = 2  # asks in a row; the third comes with "I don't know" and the nurse
 
 
