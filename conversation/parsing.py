@@ -108,7 +108,7 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"no+", r"nope", r"nah", r"na", r"naw", r"nae", r"nay", r"never", r"none", r"nothing", r"neither", r"negative", r"false",
         r"not", r"not at all", r"no way", r"no chance", r"not likely", r"unlikely", r"i doubt it",
         r"(?:of course|definitely|definately|absolutely|certainly|surely|defo|deffo|def|really|totally|sure|most definitely|"
-        r"most certainly|thankfully|fortunately|hopefully|god|hell|oh|lord|good lord|heavens|goodness) (?:not|no)",
+        r"most certainly|thankfully|fortunately|hopefully|god|hell|oh|lord|good lord|heavens|goodness) (?:not|no|none|never|nothing)",
         r"(?:he|she|they|it|i|we) (?:hasn'?t|haven'?t|hadn'?t|didn'?t|doesn'?t|don'?t|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t|hasnt|havent|didnt|doesnt|dont|isnt|wasnt|wont)",
         r"(?:he|she|they|it|i|we)(?:'s|'re|'ve| has| have| is| are| was| were| does| did| do) not",
         r"not that (?:i|we|anyone|anybody)(?:'m| am|'re| are| is)? (?:know|knows|aware)(?: of)?",
@@ -131,7 +131,7 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?:(?:he|she|they|we|i|it)(?:'re|'s| are| is| was| were)? )?(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) (?:sure|certain)",
     ],
     HEDGE: [
-        r"(?:i )?think so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
+        r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
         r"probably(?: not)?", r"likely", r"i think (?:he|she|they|it|we) (?:has|have|did|is|are|does|was)",
         r"might (?:have|be|not)", r"could be", r"sort of", r"kind of", r"kinda", r"i think not",
         r"(?:i'?d|i would|we'?d|we would)? ?hope (?:not|so)", r"some days", r"on and off", r"partly", r"partially",

@@ -30,7 +30,7 @@ def said(t):
     "definitely not", "Absolutely not!", "not at all", "no chance", "never", "no never", "no, never",
     "of course not", "god no", "certainly not", "not that we know of, no", "not that I know of",
     "not as far as I know", "I don't think so", "nope not that anyone's told us", "she is not", "she isn't",
-    "no way", "NO", "nah", "n", "neither",
+    "no way", "NO", "nah", "n", "neither", "absolutely none",
 ])
 def test_negation_wherever_it_stands_is_no(text):
     assert parse_yes_no(text) is False
@@ -42,7 +42,7 @@ def test_yes(text):
 
 
 @pytest.mark.parametrize("text,hint", [
-    ("I think so", "yes_no_hedge"), ("probably", "yes_no_hedge"), ("probably not", "yes_no_hedge"),
+    ("I think so", "yes_no_hedge"), ("hmm, I reckon so", "yes_no_hedge"), ("probably", "yes_no_hedge"), ("probably not", "yes_no_hedge"),
     ("I'd hope not", "yes_no_hedge"), ("yes and no", "yes_no_both"), ("no wait, yes", "yes_no_both"),
     ("%n", "yes_no"), ("%s%s%n", "yes_no"), ("<b>y</b>", "yes_no"), ("purple", "yes_no"),
 ])
@@ -67,6 +67,7 @@ def test_a_questions_own_words_with_negation(key, text, value):
     ("chemo_side_effects", "he hasn't recovered yet", "ongoing"),
     ("chemo_side_effects", "back to normal now", "none"),
     ("chemo_side_effects", "just a bit tired", "mild"),
+    ("chemo_side_effects", "bit of nausea still but nothing major", "mild"),
     ("cns_leukaemia", "it was cleared with treatment and never had any symptoms", "treated_no_symptoms"),
     ("cns_leukaemia", "no, never", "none"),
     ("gvhd", "not widespread, just his hands", "chronic_limited"),
