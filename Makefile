@@ -43,8 +43,8 @@ $(BROWSER_READY): scripts/install_browser.sh
 
 browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the browser tests
 
-lint: install ## pyflakes over the project's Python
-	$(PY) -m pyflakes eligibility conversation actions server shell web bench spacy_pipeline scripts tests
+lint: install ## ruff over the project's Python (unused and undefined names, syntax; ruff.toml)
+	$(VENV)/bin/ruff check .
 
 validate: install ## rasa data validate, on the domain generated for the trial (TRIAL_FILE)
 	$(RASA) data validate --domain $$($(PY) scripts/trial_domain.py)

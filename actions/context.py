@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.turn import Say, answers_of
 from eligibility import Trial, load_trial
+from eligibility.explain import STATUS
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def who(tracker: Tracker) -> str:
 def common_values() -> Dict[str, Any]:
     """Values every response may use."""
     t = trial()
-    return {"phone": t.nurse_line.phone, "trial_name": t.trial.short_name}
+    return {"phone": t.nurse_line.phone, "trial_name": t.trial.short_name, "trial_status": STATUS[t.trial.status]}
 
 
 def send(dispatcher: CollectingDispatcher, said: Iterable[Say]) -> None:
@@ -63,7 +64,7 @@ def guarded(run):
             return await run(self, dispatcher, tracker, domain, *args, **kwargs)
         except Exception as err:  # noqa: BLE001 - the boundary between us and the family
             log.error("action %s failed: %s", self.name(), type(err).__name__)
-            dispatcher.utter_message(response="utter_error")
+            dispatcher.utter_message(response="utter_error", **common_values())
             requested = tracker.get_slot("requested_slot")
             return [SlotSet(requested, None)] if requested else []
     return wrapper

@@ -41,7 +41,7 @@ class ValidateConversationForm(FormValidationAction):
         updates: Dict[str, Any] = {requested: None, **turn.updates}
         if turn.exit:
             updates["exit_request"] = turn.exit
-        answered = last_answered(turn, requested)
+        answered = last_answered(trial(), turn, requested)
         if answered:
             updates["last_answered"] = answered
         filled = any(value is not None and key in trial().answers for key, value in turn.updates.items())

@@ -124,7 +124,7 @@ class ActionRespond(Action):
     def _start(text: str) -> List[EventType]:
         """Open the form; facts in the first message ("my daughter is 9 and has B-ALL") are kept."""
         events: List[EventType] = []
-        for key, value in extract_facts(text, today()).items():
+        for key, value in extract_facts(text, today(), trial()).items():
             try:
                 value = check_answer(trial(), key, value, today())
             except InvalidAnswer:

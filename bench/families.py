@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from eligibility import evaluate, load_trial, next_question
 from eligibility.engine import age_on
 
-TODAY = dt.date(2026, 9, 7)  # the servers' pinned day (ASSISTANT_TODAY in tests/servers.py)
+TODAY = dt.date(2026, 9, 7)  # the servers' pinned day (ASSISTANT_TODAY in harness/servers.py)
 MAX_TURNS = 60
 UNKNOWN = "unknown"
 

@@ -41,8 +41,8 @@ import families  # noqa: E402
 import latency  # noqa: E402
 import nlu_compare  # noqa: E402
 import starter  # noqa: E402
-from tests.reliability.helpers import finish, walk  # noqa: E402
-from tests.servers import Assistant, free_port  # noqa: E402
+from harness.walks import finish, walk  # noqa: E402
+from harness.servers import Assistant, free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
 RASA = BIN / "rasa"
@@ -545,7 +545,7 @@ def markdown(o: Dict[str, Any]) -> str:
              f"rasa-sdk {v.get('rasa-sdk')}, TensorFlow {v.get('tensorflow')}, spaCy {v.get('spacy')} · "
              f"commit {m.get('git_commit')} (+{m.get('git_uncommitted_files')} uncommitted files) · loopback only\n")
     L.append("Reference = `rasa init --no-prompt` made at bench time (default pipeline and policies, in-memory "
-             "tracker store, its empty action server started too). Ours = the servers as tests/servers.py starts "
+             "tracker store, its empty action server started too). Ours = the servers as harness/servers.py starts "
              "them (SQLite tracker store in a temp folder, ASSISTANT_TODAY=2026-09-07).\n")
     bg = o.get("background_load") or {}
     during = bg.get("during_steps") or {}

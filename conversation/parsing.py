@@ -350,7 +350,7 @@ def _dateparser(t: str, today: dt.date, prefer_day: str) -> Optional[dt.date]:
 from dateutil.relativedelta import relativedelta  # noqa: E402  (with the dates it serves)
 
 
-def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = False, **_: Any) -> Any:
+def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = False, oldest: int = 120, **_: Any) -> Any:
     """A day in the past or today; "never" where allowed; "unknown" for "I don't know"."""
     t = words_to_digits(clean(text)) if re.search(r"\b(?:ago|back|before)\b", clean(text)) else clean(text)
     if not t:
@@ -402,7 +402,7 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
             day = _clamp(day, today)  # "in November" this month: as late as today
         else:
             raise NotUnderstood("date_future", day=day.isoformat())
-    if birth and day.year < today.year - 120:
+    if birth and day.year < today.year - oldest:
         raise NotUnderstood("date_impossible")
     return day.isoformat()
 
@@ -410,11 +410,12 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
 AGE = re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o|yo)?(?:\s*old)?\b")
 
 
-def parse_age_or_birth(text: str, today: dt.date, **_: Any) -> Tuple[str, Any]:
-    """(key, value): ("age_years", 9) for an age, ("date_of_birth", "2016-04-20") for a date."""
+def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -> Tuple[str, Any]:
+    """(what, value): ("years", 9) for an age, ("birth", "2016-04-20") for a date of birth;
+    `oldest` is the highest age the trial file accepts."""
     t = words_to_digits(clean(text))
     if DONT_KNOW.search(t) and not re.search(r"\d", t):
-        return "date_of_birth", UNKNOWN
+        return "birth", UNKNOWN
     if re.search(r"(?:^|\s)-\s*\d", t):
         raise NotUnderstood("age_range")
     t = re.sub(r"^(?:(?:he|she|they) (?:was|were) )?born (?:on |in )?", "", t)
@@ -423,7 +424,7 @@ def parse_age_or_birth(text: str, today: dt.date, **_: Any) -> Tuple[str, Any]:
     coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|going on|soon)\s+(\d{1,3})\b|"
                        r"\b(\d{1,3})\s+(?:next|nxt|this|in \d+)\s+(?:days?|weeks?|months?|year)\b", t)
     if coming and (coming.group(2) or not re.search(r"\b(?:is|'s|are|'re|aged?|just turned)\s+\d|^\d{1,3}\b", t)):
-        return "age_years", int(coming.group(1) or coming.group(2)) - 1
+        return "years", int(coming.group(1) or coming.group(2)) - 1
     t = re.split(r"[,;(]|\bbut\b", t)[0].strip() if re.match(r"^\d{1,3}\s*(?:years?|yrs?|y/?o)?(?:\s*old)?\s*[,;(]", t) else t
     if re.search(r"\b\d{1,3}\s*(?:or|-|to)\s*\d{1,3}\b", t) and not re.search(r"\d[/.-]\d{1,2}[/.-]\d", t):
         raise NotUnderstood("age")  # "9 or 10": which?
@@ -432,15 +433,15 @@ def parse_age_or_birth(text: str, today: dt.date, **_: Any) -> Tuple[str, Any]:
     if not date_like:
         months = re.search(r"\b(\d{1,3})\s*(?:months?|mths?)\b", t)
         if months and not re.search(r"years?|yrs?", t):
-            return "age_years", int(months.group(1)) // 12
+            return "years", int(months.group(1)) // 12
         m = AGE.search(t)
         if m:
             age = int(m.group(1))
-            if age > 120:
+            if age > oldest:
                 raise NotUnderstood("age_range")
-            return "age_years", age
+            return "years", age
         raise NotUnderstood("age")
-    return "date_of_birth", parse_date(t, today, birth=True)
+    return "birth", parse_date(t, today, birth=True, oldest=oldest)
 
 
 # --- choices -------------------------------------------------------------------

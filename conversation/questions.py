@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from eligibility import Trial
-from eligibility.trial import Scale
+from eligibility.trial import Scale, age_keys
 from eligibility.engine import age_on
 from eligibility.explain import say
 
@@ -61,18 +61,21 @@ class Question:
         return Question(self.slot, self.kind, self.text, [c for c, _ in pairs], [t for _, t in pairs], self.confirms)
 
 
-def age_today(answers: Mapping[str, Any], today: dt.date) -> Optional[int]:
-    born = answers.get("date_of_birth")
-    if born and born != "unknown":
-        return age_on(dt.date.fromisoformat(born), today)
-    years = answers.get("age_years")
-    return years if isinstance(years, int) else None
+def age_today(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Optional[int]:
+    """The age in years, from the date of birth when known, else from the age given."""
+    for key in age_keys(trial.answers):
+        value = answers.get(key)
+        if trial.answers[key].kind == "date" and value and value != "unknown":
+            return age_on(dt.date.fromisoformat(value), today)
+        if isinstance(value, int):
+            return value
+    return None
 
 
 def performance_scale(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Scale:
     """The scale the child's age selects (Lansky under 16, Karnofsky from 16), or the plain
     words that fit both when the age is not known."""
-    age = age_today(answers, today)
+    age = age_today(trial, answers, today)
     scales = list(trial.performance_scales.values())
     if age is None:
         return next(s for s in scales if s.age_unknown)
@@ -109,7 +112,7 @@ def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any]
     q = trial.question(key)
     text = say(q.ask, who)
     spec = trial.answers[key]
-    if key == "performance_score":
+    if q.kind == "scale":
         scale = performance_scale(trial, answers, today)
         choices = [level.text for level in scale.levels] + [DONT_KNOW]
         return Question(key, "choice", say(scale.ask, who), choices, choices)

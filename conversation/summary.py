@@ -7,6 +7,7 @@ from typing import Any, List, Mapping, Optional
 
 from eligibility import Trial
 from eligibility.explain import headline, long_date, rule_text
+from eligibility.trial import age_keys
 
 from .questions import age_today, performance_levels
 
@@ -24,34 +25,33 @@ def show_value(trial: Trial, key: str, value: Any, today: dt.date, answers: Opti
     if value == "never":
         return "never"
     spec = trial.answers[key]
+    q = next((q for q in trial.questions if q.key == key), None)
     if spec.kind == "yes_no":
         return "yes" if value else "no"
     if spec.kind == "choice":
-        q = next((q for q in trial.questions if q.key == key), None)
         title = next((c.title for c in (q.choices if q else []) if c.value == value), value)
         return title[0].lower() + title[1:] if title[:2] != title[:2].upper() else title
     if spec.kind == "date":
         return long_date(value)
-    if key == "marrow_blasts_percent":
-        return f"{value}%"
-    if key == "performance_score":
+    if q is not None and q.kind == "scale":
         described = dict(performance_levels(trial, answers or {}, today)[1])
         return f"{value} ({described[value].lower()})" if value in described else str(value)
-    return str(value)
+    return f"{value}{q.unit if q else ''}"
 
 
 def answer_lines(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> List[str]:
     """One line per answered question, in the order they are asked."""
     lines = []
+    ages = age_keys(trial.answers)
     for q in trial.questions:
-        if q.key == "date_of_birth":
-            age = age_today(answers, today)
-            born = answers.get("date_of_birth")
+        if ages and q.key == ages[0]:
+            age = age_today(trial, answers, today)
+            born = answers.get(q.key)
             if born and born != "unknown":
                 lines.append(f"{q.label}: {age} (born {long_date(born)})")
             elif age is not None:
                 lines.append(f"{q.label}: {age}")
-            elif born == "unknown" or answers.get("age_years") == "unknown":
+            elif any(answers.get(k) == "unknown" for k in ages):
                 lines.append(f"{q.label}: not known")
         elif q.key in answers:
             lines.append(f"{q.label}: {show_value(trial, q.key, answers[q.key], today, answers)}")

@@ -156,7 +156,7 @@ def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: T
             return
         if _apply_corrections(trial, slots, reading, today, turn, any_key=True):
             return
-        keys = topic_keys(reading.clean)
+        keys = topic_keys(trial, reading.clean)
         if keys:
             _ask_again(trial, keys, turn)
             return
@@ -199,14 +199,16 @@ def _parse(trial, slots, key, text, today):
     """(answer key, value) read from `text` for the question on `key`."""
     spec = trial.answers[key]
     answers = answers_of(trial, slots, today)
-    if key == "performance_score":
+    if trial.question(key).kind == "scale":
         _, levels = performance_levels(trial, answers, today)
         return key, parse_performance(text, levels)
-    if key == "date_of_birth":
-        facts = extract_facts(text, today)
-        if "age_years" in facts and not re.search(r"\d{4}|/", text):
-            return "age_years", facts["age_years"]
-        return parse_age_or_birth(text, today)
+    ages = age_keys(trial.answers)
+    if ages and key == ages[0]:
+        facts = extract_facts(text, today, trial)
+        if ages[-1] in facts and not re.search(r"\d{4}|/", text):
+            return ages[-1], facts[ages[-1]]
+        said, value = parse_age_or_birth(text, today, oldest=int(trial.answers[ages[-1]].max or 120))
+        return (ages[0] if said == "birth" else ages[-1]), value
     try:
         if spec.kind == "yes_no":
             return key, parse_yes_no(text, words=yes_no_words(trial, key))
@@ -216,7 +218,7 @@ def _parse(trial, slots, key, text, today):
             return key, parse_number(text, spec.min if spec.min is not None else 0, spec.max if spec.max is not None else 100)
         return key, parse_choice(text, choices=choice_words(trial, key))
     except NotUnderstood:
-        facts = extract_facts(text, today)  # "he had his transplant 2 months ago": the topic's own reading
+        facts = extract_facts(text, today, trial)  # "he had his transplant 2 months ago": the topic's own reading
         if key in facts:
             return key, facts[key]
         raise
@@ -228,9 +230,11 @@ def _set_answer(trial, key, value, today, turn: Turn) -> None:
     if isinstance(value, dt.date):
         value = value.isoformat()
     turn.updates[key] = value
-    other = {"date_of_birth": "age_years", "age_years": "date_of_birth"}.get(key)
-    if other:
-        turn.updates[other] = None
+    ages = age_keys(trial.answers)
+    if key in ages:
+        for other in ages:
+            if other != key:
+                turn.updates[other] = None
 
 
 def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
@@ -284,13 +288,21 @@ def _answer_asked(trial, slots, requested, reading: Reading, intent, turn: Turn)
 def _take_other_facts(trial, slots, requested, reading: Reading, today, turn: Turn) -> bool:
     """Facts for questions not asked yet; each checked as if asked. True if any were taken."""
     fresh = {}
-    for key, value in extract_facts(reading.answer, today).items():
-        if key in (requested, "age_years" if requested == "date_of_birth" else None) or key in turn.updates:
-            continue
-        if slots.get(key) is not None or (key == "age_years" and slots.get("date_of_birth") is not None):
+    for key, value in extract_facts(reading.answer, today, trial).items():
+        if _same_question(trial, key, requested) or key in turn.updates or _answered(trial, slots, key):
             continue
         fresh[key] = value
     return _store(trial, fresh, today, turn, "utter_noted")
+
+
+def _same_question(trial, key, requested) -> bool:
+    return requested in (key, trial.answers[key].asked_as)
+
+
+def _answered(trial, slots, key) -> bool:
+    """Answered already, directly or through the key it is asked as (an age by the date of birth)."""
+    asked_as = trial.answers[key].asked_as
+    return slots.get(key) is not None or (asked_as is not None and slots.get(asked_as) is not None)
 
 
 def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optional[str]) -> bool:
@@ -316,9 +328,8 @@ def _apply_corrections(trial, slots, reading: Reading, today, turn: Turn, any_ke
     Only what the message names is changed: a fact that names its question ("she is 11",
     "the chemo was 3 weeks ago"), or, after words that say it corrects, a value for the
     question answered last. True if something changed."""
-    facts = extract_facts(reading.answer, today)
-    changed = {k: v for k, v in facts.items() if slots.get(k) is not None or
-               (k == "age_years" and slots.get("date_of_birth") is not None) or any_key}
+    facts = extract_facts(reading.answer, today, trial)
+    changed = {k: v for k, v in facts.items() if _answered(trial, slots, k) or any_key}
     if not changed and reading.correction and slots.get("last_answered"):
         bare = CORRECTION_START.sub("", reading.answer)
         bare = re.sub(r"^(?:i meant|i mean|it'?s|it is|it was)\W*", "", bare)
@@ -350,8 +361,10 @@ def _say_back_if_against(trial, slots, today, turn: Turn) -> None:
 
 def describe(trial, key, value, today) -> str:
     """An answer in a few words, as the review and the say-back show it."""
-    if key == "age_years":
-        return f"age {value}" if value != UNKNOWN else "age not known"
+    asked_as = trial.answers[key].asked_as
+    if asked_as:  # the age in years, asked with the date of birth
+        label = trial.question(asked_as).label.lower()
+        return f"{label} {value}" if value != UNKNOWN else f"{label} not known"
     label = next((q.label for q in trial.questions if q.key == key), key)
     return f"{label.lower()}: {show_value(trial, key, value, today)}"
 
@@ -402,11 +415,11 @@ def _decide_if_settled(trial, slots, today, turn: Turn) -> None:
         turn.updates["decision"] = payload
 
 
-def last_answered(turn: Turn, requested: str) -> Optional[str]:
+def last_answered(trial: Trial, turn: Turn, requested: str) -> Optional[str]:
     """The question just answered, for a later "sorry, I meant ..."."""
     if requested in FLOW_SLOTS:
         return None
-    for key in (requested, "age_years", "date_of_birth"):
+    for key in (requested, *age_keys(trial.answers)):
         if turn.updates.get(key) is not None:
-            return "date_of_birth" if key == "age_years" else key
+            return trial.answers[key].asked_as or key
     return None

@@ -27,7 +27,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     check = sub.add_parser("check", help="print the result for a JSON object of answers")
     check.add_argument("file", help="a JSON file of answers, or - for standard input")
     check.add_argument("--today", type=_day, default=dt.date.today(), help="the day to judge on (default: today)")
-    check.add_argument("--trial", default=None, help="a trial file (default: trials/mt103_205.yml)")
+    check.add_argument("--trial", default=None, help="a trial file (default: $TRIAL_FILE, else the one trials/default names)")
     check.add_argument("--explain", action="store_true", help="add the reasons in plain English")
     check.add_argument("--who", choices=WHO, default="parent", help="wording for --explain")
     check.add_argument("--next", action="store_true", help="add the next answer key to ask")

@@ -33,8 +33,9 @@ HEADLINES = {
     },
 }
 
-CAVEAT = ("Only the trial team could confirm this, and this trial is no longer recruiting. "
-          "This is not medical advice.")
+STATUS = {"closed": "This trial is no longer recruiting.", "open": "This trial is recruiting."}
+CAVEAT = {"closed": "Only the trial team could confirm this, and this trial is no longer recruiting. This is not medical advice.",
+          "open": "Only the trial team could confirm this. This is not medical advice."}
 
 
 def say(text: Audience, who: str) -> str:
@@ -88,5 +89,5 @@ def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None,
     if why["unknown"] and result.outcome != NOT_ELIGIBLE:  # what was not asked no longer matters
         lines.append("We could not tell about:")
         lines += [f"- {r}" for r in why["unknown"]]
-    lines.append(CAVEAT)
+    lines.append(CAVEAT[trial.trial.status])
     return "\n".join(lines)

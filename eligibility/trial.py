@@ -18,10 +18,9 @@ try:  # pydantic 2 keeps the 1.x API under pydantic.v1; Rasa 3.6 brings 1.10
 except ImportError:  # pragma: no cover - depends on the installed pydantic
     from pydantic import BaseModel, Extra, ValidationError, root_validator, validator
 
-DEFAULT_TRIAL = Path(__file__).resolve().parent.parent / "trials" / "mt103_205.yml"
-
-KINDS = ("yes_no", "date", "number", "choice")
-
+TRIALS = Path(__file__).resolve().parent.parent / "trials"
+# The trial served when TRIAL_FILE names none: the file that trials/default names.
+DEFAULT_TRIAL = TRIALS / (TRIALS / "default").read_text(encoding="utf-8").strip()
 
 class TrialFileError(ValueError):
     """The trial file is malformed; the message names the field."""
@@ -167,10 +166,26 @@ class YesNoWords(Strict):
     no: List[str] = []
 
 
+class Spotting(Strict):
+    """How the answer is read from a longer message ("she's 9, it came back in March",
+    "his last chemo was 3 weeks ago"), so the question need not be asked. A date or a
+    number is read from the clause that names the question; a yes/no or a choice from
+    the whole message. Conservative on purpose: each fact is then checked as if asked."""
+    needs: List[str] = []  # patterns the text must all contain; none: the question's topic
+    unless: Optional[str] = None  # a text with this is not an answer ("intrathecal chemo")
+    yes: List[str] = []  # phrases that state yes; after "not", "never"... they state no
+    no: List[str] = []
+    choices: Dict[str, List[str]] = {}  # phrases that state a choice; exactly one may be named
+
+
 class Question(Strict):
     key: str
     label: str  # a few words for the review and the nurse's summary
-    kind: Literal["yes_no", "date", "number", "choice"]
+    # "scale": a number answered by picking the level of the performance scale the age selects
+    kind: Literal["yes_no", "date", "number", "choice", "scale"]
+    topic: Optional[str] = None  # a pattern naming the question: "change the chemo date"
+    facts: Optional[Spotting] = None  # read from longer messages too
+    unit: str = ""  # shown after a number: "45%"
     why: str
     ask: Audience
     choices: List[Choice] = []
@@ -249,6 +264,11 @@ class Trial(Strict):
                 raise ValueError(f"questions.{q.key}: not an answer key")
             if q.why not in ids:
                 raise ValueError(f"questions.{q.key}.why: no criterion {q.why!r}")
+            expected = "number" if q.kind == "scale" else q.kind
+            if keys[q.key].kind != expected:
+                raise ValueError(f"questions.{q.key}.kind: {q.kind} does not ask a {keys[q.key].kind} answer")
+            if q.kind == "scale" and not values["performance_scales"]:
+                raise ValueError(f"questions.{q.key}.kind: a scale question needs performance_scales")
         for k, spec in keys.items():
             if k not in asked and spec.asked_as not in asked:
                 raise ValueError(f"answers.{k}: no question asks it")

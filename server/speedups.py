@@ -39,7 +39,3 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
-
-
-def uninstall() -> None:
-    RemoteAction._validate_action_result = _ORIGINAL

@@ -18,7 +18,6 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 import eligibility
 from eligibility.explain import WHO
 
-NURSE_PHONE = "0808 800 4040"  # the trial file's nurse line; used when the file cannot be read
 WEBHOOK = "/webhooks/rest/webhook"
 WIDTH = 88
 UNKNOWN_REASONS_SHOWN = 3  # the panel's cap on "We could not tell about" bullets; /reasons shows all
@@ -93,7 +92,7 @@ def _reason(err: Exception) -> str:
 
 def down_message(problem: str) -> str:
     return (f"Sorry, {problem}.\n"
-            f"If a family needs help now, the Cancer Research UK nurses are on {NURSE_PHONE} (freephone).\n"
+            f"If a family needs help now, the Cancer Research UK nurses are on {eligibility.load_trial().nurse_line.phone} (freephone).\n"
             "Type your message again to retry, or /quit.")
 
 

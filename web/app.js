@@ -33,7 +33,7 @@
   let cardCount = 0;
 
   function senderId() {
-    const key = "mt103-205-sender";
+    const key = "trial-assistant-sender";
     let id = sessionStorage.getItem(key);
     if (!id) {
       id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();

@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from eligibility import load_trial  # noqa: E402
+from eligibility.explain import STATUS  # noqa: E402
+from conversation.signals import MAX_LENGTH  # noqa: E402
 FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -47,8 +49,8 @@ def make_handler(rasa_url: str) -> type:
     recruiting = trial.trial.status == "open"
     config = {"restUrl": rasa_url.rstrip("/") + "/webhooks/rest/webhook", "phone": phone, "recruiting": recruiting}
     page = {"heading": f"{trial.trial.short_name[0].upper()}{trial.trial.short_name[1:]}: check the entry rules",
-            "notice": ("This trial is recruiting." if recruiting else "This trial is no longer recruiting.")
-            + " This is not medical advice.", "phone": phone, "tel": "".join(ch for ch in phone if ch.isdigit())}
+            "notice": STATUS[trial.trial.status] + " This is not medical advice.", "phone": phone,
+            "tel": "".join(ch for ch in phone if ch.isdigit()), "max_length": str(MAX_LENGTH)}
     index = (HERE / "index.html").read_text(encoding="utf-8")
     for name, value in page.items():
         index = index.replace("{{" + name + "}}", html.escape(value))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.servers import ROOT, Assistant, free_port, wait_for
+from harness.servers import ROOT, Assistant, free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.servers import ROOT
+from harness.servers import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """One live assistant (action server + Rasa, SQLite store) for all scripted conversations."""
 import pytest
 
-from tests.servers import Assistant
+from harness.servers import Assistant
 
 
 @pytest.fixture(scope="session")

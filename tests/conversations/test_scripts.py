@@ -1,7 +1,7 @@
 """Every scripted conversation in scripts/*.yml, each with a new random sender."""
 import pytest
 
-from tests.servers import new_sender
+from harness.servers import new_sender
 
 from .script import load_conversations, run_conversation
 

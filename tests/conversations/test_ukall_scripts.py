@@ -2,7 +2,7 @@
 trials/ukall_2011.yml (servers started with TRIAL_FILE; its own model, cached by fingerprint)."""
 import pytest
 
-from tests.servers import new_sender
+from harness.servers import new_sender
 
 from .script import load_conversations, run_conversation
 

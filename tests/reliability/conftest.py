@@ -1,7 +1,7 @@
 """Each reliability module gets its own running assistant (it may kill or stop it)."""
 import pytest
 
-from tests.servers import Assistant
+from harness.servers import Assistant
 
 
 @pytest.fixture(scope="module")

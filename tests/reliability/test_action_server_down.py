@@ -4,7 +4,7 @@ import urllib.request
 
 import pytest
 
-from tests.servers import new_sender
+from harness.servers import new_sender
 
 from .helpers import question, walk
 

@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from tests.servers import BIN, ROOT, Assistant, free_port, model_path
+from harness.servers import BIN, ROOT, Assistant, free_port, model_path
 
 
 @pytest.mark.servers

@@ -6,7 +6,7 @@ import urllib.error
 
 import pytest
 
-from tests.servers import new_sender
+from harness.servers import new_sender
 
 from .helpers import ELIGIBLE_WALK, answers_in, question, slots_from, sqlite_events, valid, walk
 

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from tests.servers import new_sender
+from harness.servers import new_sender
 
 from .helpers import finish, sqlite_events, walk
 

@@ -3,7 +3,7 @@ import signal
 
 import pytest
 
-from tests.servers import model_path, new_sender
+from harness.servers import model_path, new_sender
 
 from .helpers import ELIGIBLE_WALK, answers_in, question, slots_from, sqlite_events, walk
 

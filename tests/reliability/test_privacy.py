@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from tests.servers import Assistant, new_sender
+from harness.servers import Assistant, new_sender
 
 from .helpers import ELIGIBLE_WALK, question, sqlite_events, walk
 

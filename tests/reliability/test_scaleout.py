@@ -7,7 +7,7 @@ import uuid
 import psycopg2
 import pytest
 
-from tests.servers import Assistant, model_path, new_sender
+from harness.servers import Assistant, model_path, new_sender
 
 from .helpers import ELIGIBLE_WALK, decision, question
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.servers import ROOT, free_port
+from harness.servers import ROOT, free_port
 
 DEPLOY = ROOT / "deploy"
 

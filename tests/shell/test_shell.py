@@ -23,7 +23,7 @@ import pexpect
 import pytest
 
 from shell.client import answers_from, panel
-from tests.servers import TEST_TODAY, Assistant, free_port
+from harness.servers import TEST_TODAY, Assistant, free_port
 from eligibility import load_trial
 
 ROOT = Path(__file__).resolve().parents[2]

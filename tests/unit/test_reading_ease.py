@@ -52,7 +52,7 @@ def texts():
             out[f"headline:{outcome}:{who}"] = headline(outcome, who)
     for c in trial.criteria:
         out[f"why:{c.id}"] = c.why
-    out["caveat"] = CAVEAT
+    out.update({f"caveat {status}": text for status, text in CAVEAT.items()})
     return out
 
 

@@ -34,12 +34,12 @@ def responses(t):
     ("45", {}),
 ])
 def test_facts_stated_plainly(text, facts):
-    assert extract_facts(text, TODAY) == facts
+    assert extract_facts(text, TODAY, TRIAL) == facts
 
 
 def test_topic_keys_name_questions():
-    assert topic_keys("change the chemo date") == ["last_chemotherapy"]
-    assert "date_of_birth" in topic_keys("his age is wrong")
+    assert topic_keys(TRIAL, "change the chemo date") == ["last_chemotherapy"]
+    assert "date_of_birth" in topic_keys(TRIAL, "his age is wrong")
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -99,7 +99,7 @@ def test_an_age_replaces_a_date_of_birth():
     t = turn("date_of_birth", "he's 9")
     assert t.updates["age_years"] == 9 and t.updates["date_of_birth"] is None
     assert t.updates["sex"] == "male"
-    assert last_answered(t, "date_of_birth") == "date_of_birth"
+    assert last_answered(TRIAL, t, "date_of_birth") == "date_of_birth"
 
 
 def test_why_repeats_the_question_with_the_trial_file_reason():

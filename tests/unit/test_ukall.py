@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conversation.facts import extract_facts, topic_keys
 from eligibility import InvalidAnswer, evaluate, load_trial, next_question
 
 from .conftest import DATA
@@ -119,3 +120,17 @@ def test_a_week_of_steroids_is_said_back_then_rules_the_child_out():
                             "philadelphia_positive": "no", "previous_treatment": "prednisolone only",
                             "steroid_days": "a week, 7 days", "confirm": "yes"})
     assert asked[-1] == "confirm" and decision["outcome"] == "not_eligible" and decision["failed"] == ["previous_treatment"]
+
+
+@pytest.mark.parametrize("text,facts", [
+    ("she is 7 and has ALL", {"age_years": 7, "diagnosis": "all"}),
+    ("my son is 12 and has lymphoblastic lymphoma", {"age_years": 12, "diagnosis": "lbl"}),
+    ("he is 15, he had dexamethasone for 5 days", {"age_years": 15, "steroid_days": 5}),
+    ("the steroids were last week", {}),
+])
+def test_facts_in_a_longer_message_come_from_its_file(text, facts):
+    assert extract_facts(text, DAY, UKALL) == facts
+
+
+def test_a_question_is_named_by_its_topic():
+    assert topic_keys(UKALL, "change the steroid days") == ["steroid_days"]

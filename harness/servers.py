@@ -59,6 +59,7 @@ class Assistant:
     endpoints_extra: str = ""
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
+    action_url: Optional[str] = None  # where Rasa calls the actions, if not the action server itself
     procs: Dict[str, subprocess.Popen] = field(default_factory=dict)
     extra_rasa_args: List[str] = field(default_factory=list)
     trial_file: Optional[str] = None  # another trial than the default, as TRIAL_FILE
@@ -84,7 +85,8 @@ class Assistant:
         path = self.workdir / "endpoints.yml"
         tracker = self.endpoints_extra or (f'tracker_store:\n  type: server.tracker_store.ForgetfulSQLTrackerStore\n'
                                            f'  dialect: "sqlite"\n  db: "{self.db}"\n')
-        path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+        url = self.action_url or f"http://127.0.0.1:{self.actions_port}/webhook"
+        path.write_text(f'action_endpoint:\n  url: "{url}"\n'
                         f'  enable_selective_domain: true\n{tracker}')
         return path
 
