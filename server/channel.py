@@ -10,7 +10,9 @@ Same URL and format as Rasa's own (`POST /webhooks/rest/webhook`), plus:
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -19,15 +21,20 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from conversation.signals import MAX_LENGTH
 from conversation.wording import domain_text
+from eligibility import load_trial
 
 from .cors import check_command_line
 
 log = logging.getLogger(__name__)
 check_command_line()  # Rasa imports this channel at start-up: refuse a pattern-like CORS origin before it serves
 
-MAX_CHARS = 10_000  # beyond this nothing is read; the conversation caps answers far lower
+MAX_CHARS = 10 * MAX_LENGTH  # beyond this nothing is read; the conversation refuses above MAX_LENGTH
 MAX_SENDER = 128
+# Seconds a turn may take before the family hears an apology with the nurse line, instead of
+# Rasa's five-minute wait on a slow action server.
+TURN_LIMIT = float(os.environ.get("TURN_LIMIT_SECONDS", "9"))
 
 
 class SafeRestInput(RestInput):
@@ -37,7 +44,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
-        sorry = domain_text("utter_error")
+        sorry = domain_text("utter_error").format(phone=load_trial().nurse_line.phone)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -62,8 +69,13 @@ class SafeRestInput(RestInput):
                 text = " " + text  # Rasa reads a leading "/" as an intent command
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text[:MAX_CHARS], collector, sender, input_channel=self.name(),
-                                                 metadata=self.get_metadata(request)))
+                await asyncio.wait_for(on_new_message(UserMessage(text[:MAX_CHARS], collector, sender, input_channel=self.name(),
+                                                                  metadata=self.get_metadata(request))), TURN_LIMIT)
+            except asyncio.TimeoutError:
+                # A slow action server: the turn is dropped unsaved (its lock released), so the
+                # same message works again once it recovers; nothing half-done is shown.
+                log.error("turn took longer than %s s; apologised", TURN_LIMIT)
+                collector.messages = []
             except Exception as err:  # noqa: BLE001 - the family gets an answer whatever happened
                 log.error("message could not be handled: %s", type(err).__name__)
             messages: List[Dict[str, Any]] = collector.messages
