@@ -54,6 +54,10 @@ class AskQuestion(Action, ABC):
             if self.slot == "continue_closed" and not tracker.get_slot("opening_done"):
                 dispatcher.utter_message(response="utter_opening", **values)
                 events.append(SlotSet("opening_done", True))
+                given = answers(tracker)  # facts in the first message, kept: said back once
+                if given:
+                    dispatcher.utter_message(response="utter_noted", facts="; ".join(
+                        describe(trial(), k, v, today()) for k, v in given.items()))
             if self.slot == "review":
                 values["summary"] = "\n".join("- " + line for line in answer_lines(trial(), answers(tracker), today()))
             if confirms:
@@ -75,5 +79,6 @@ def _ask_class(slot: str) -> type:
                                                 "name": lambda self: f"action_ask_{self.slot}"})
 
 
-ASK_ACTIONS = [_ask_class(slot) for slot in list(FLOW_CHOICES) + [q.key for q in trial().questions]]
+ASK_ACTIONS = [_ask_class(slot) for slot in
+               list(FLOW_CHOICES) + [q.key for q in trial().questions] + [c.slot for c in trial().checklists]]
 globals().update({cls.__name__: cls for cls in ASK_ACTIONS})

@@ -35,6 +35,10 @@ def _names(q: Question, text: str) -> bool:
             and not (q.facts.unless and re.search(q.facts.unless, text)))
 
 
+def _names_any(trial: Trial, text: str) -> bool:
+    return any(q.topic and re.search(q.topic, text) for q in trial.questions)
+
+
 def _yes_no(q: Question, t: str) -> Optional[bool]:
     said = {value != negative for _, _, value, negative in phrase_matches(t, {True: q.facts.yes, False: q.facts.no})}
     return said.pop() if len(said) == 1 else None
@@ -55,9 +59,13 @@ def _choice(trial: Trial, q: Question, t: str) -> Optional[str]:
 def _from_clause(trial: Trial, q: Question, t: str, today: dt.date) -> Any:
     """A date or a number from the first clause that names the question."""
     spec = trial.answers[q.key]
-    for clause in clauses(t):
+    parts = clauses(t)
+    for n, clause in enumerate(parts):
         if not _names(q, clause):
             continue
+        after = parts[n + 1] if n + 1 < len(parts) else ""
+        if spec.kind == "date" and not DATE_WORDS.search(clause) and after and not _names_any(trial, after):
+            clause = f"{clause} {after}"  # "he did have radiotherapy, 10 days ago"
         bare = re.sub(q.topic, " ", clause) if q.topic else clause
         try:
             if spec.kind == "date":

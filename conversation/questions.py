@@ -16,6 +16,8 @@ from eligibility.trial import Scale, age_keys
 from eligibility.engine import age_on
 from eligibility.explain import say
 
+from .checklist import items_to_ask
+
 DONT_KNOW = "I don't know"
 
 # Slots that fill no answer key: the choices, first the one that carries on, with button titles.
@@ -42,6 +44,7 @@ class Question:
     choices: List[str] = field(default_factory=list)
     titles: List[str] = field(default_factory=list)
     confirms: Optional[Dict[str, Any]] = None
+    items: Optional[List[Tuple[str, str]]] = None  # a checklist's (answer key, line)
 
     def buttons(self) -> List[Dict[str, str]]:
         return [{"title": t, "payload": c} for c, t in zip(self.choices, self.titles)]
@@ -50,6 +53,8 @@ class Question:
         marker = {"slot": self.slot, "kind": self.kind, "choices": list(self.choices)}
         if self.confirms is not None:
             marker["confirms"] = dict(self.confirms)
+        if self.items is not None:
+            marker["items"] = [{"slot": key, "label": label} for key, label in self.items]
         return {"question": marker}
 
     def with_way_out(self) -> "Question":
@@ -58,7 +63,7 @@ class Question:
         for pair in ((DONT_KNOW, DONT_KNOW), NURSE_CHOICE):
             if pair[0] not in self.choices:
                 pairs.append(pair)
-        return Question(self.slot, self.kind, self.text, [c for c, _ in pairs], [t for _, t in pairs], self.confirms)
+        return Question(self.slot, self.kind, self.text, [c for c, _ in pairs], [t for _, t in pairs], self.confirms, self.items)
 
 
 def age_today(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Optional[int]:
@@ -109,6 +114,11 @@ def _leaf_for(cond: Mapping[str, Any], key: str) -> Optional[Mapping[str, Any]]:
 
 
 def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any], today: dt.date) -> Question:
+    group = trial.checklist(key)
+    if group:
+        items = [(k, trial.question(k).item) for k in items_to_ask(trial, group, answers, today)]
+        text = say(group.ask, who) + "".join(f"\n- {line}" for _, line in items)
+        return Question(key, "checklist", text, [group.none, DONT_KNOW], [group.none, DONT_KNOW], items=items)
     q = trial.question(key)
     text = say(q.ask, who)
     spec = trial.answers[key]

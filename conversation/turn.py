@@ -16,6 +16,7 @@ from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, n
 from eligibility.engine import NOT_ELIGIBLE
 from eligibility.trial import age_keys
 
+from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number, parse_performance, parse_yes_no)
@@ -25,6 +26,7 @@ from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
 from .summary import show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
+OPENING_SLOTS = ("continue_closed", "chatting_as")  # asked before the trial's questions
 EXITS = {"handoff", "stop", "start_over", "forget_me"}
 NLU_CONFIDENCE = 0.7
 MAX_FAILURES = 3
@@ -79,7 +81,11 @@ def required_slots(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Li
         return order + ["confirm"]
     if slots.get("decision"):
         return order + ["offer_handoff"]
-    key = next_question(answers_of(trial, slots, today), today, trial)
+    answers = answers_of(trial, slots, today)
+    key = next_question(answers, today, trial)
+    group = trial.checklist_of(key) if key else None
+    if group and not slots.get(group.slot) and len(items_to_ask(trial, group, answers, today)) > 1:
+        return order + [group.slot]
     return order + ([key] if key else ["review"])
 
 
@@ -102,6 +108,9 @@ def take_turn(trial: Trial, slots: Mapping[str, Any], requested: str, text: Opti
     intent = resolve_intent(reading, intent, confidence)
     if requested in FLOW_SLOTS:
         _flow_turn(trial, slots, requested, reading, intent, today, turn)
+    elif trial.checklist(requested):
+        _checklist_turn(trial, slots, requested, reading, intent, today, turn)
+        _say_back_if_against(trial, slots, today, turn)
     else:
         _answer_turn(trial, slots, requested, reading, intent, today, turn)
         _say_back_if_against(trial, slots, today, turn)
@@ -139,6 +148,11 @@ def _flow_value(slot: str, reading: Reading) -> Optional[str]:
 
 def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
     value = _flow_value(requested, reading)
+    if requested in OPENING_SLOTS and value != "no" and _take_other_facts(trial, slots, requested, reading, today, turn):
+        _opening_facts(slots, requested, reading, value, turn)
+        if intent in EXITS:  # "my son is 9, can I talk to a nurse": the facts are kept for the summary
+            turn.exit = intent
+        return
     if requested == "chatting_as" and value:
         turn.updates[requested] = value
         return
@@ -167,6 +181,15 @@ def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: T
         turn.updates[requested] = value
         return
     _digress_or_fail(trial, slots, requested, reading, intent, today, turn)
+
+
+def _opening_facts(slots, requested, reading: Reading, value, turn: Turn) -> None:
+    """Facts stated before the questions ("hi, my daughter is 7 and has relapsed pre-B ALL") were
+    taken; a family that gives them is going on, and may have said who they are."""
+    turn.updates["continue_closed"] = "yes"
+    who = value if requested == "chatting_as" else _flow_value("chatting_as", reading)
+    if who and not slots.get("chatting_as"):
+        turn.updates["chatting_as"] = who
 
 
 def _ask_again(trial, keys, turn: Turn) -> None:
@@ -267,10 +290,39 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
         _answer_asked(trial, slots, requested, reading, intent, turn)
 
 
+def _checklist_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
+    """A checklist's reply answers all its items at once, or asks for them one by one."""
+    group = trial.checklist(requested)
+    leaving = intent in EXITS and reading.clean not in (clean(group.none), clean(DONT_KNOW))
+    items = items_to_ask(trial, group, answers_of(trial, slots, today), today)
+    try:
+        said = read_checklist(trial, group, items, reading.answer)
+    except NotUnderstood as err:
+        if leaving:
+            turn.exit = intent
+        else:
+            _digress_or_fail(trial, slots, requested, reading, intent, today, turn, hint=err)
+        return
+    if said == ONE_BY_ONE:
+        turn.updates[requested] = ONE_BY_ONE
+        turn.say("utter_one_by_one")
+    else:
+        turn.updates[requested] = DONE
+        _store(trial, answers_from(said), today, turn, None)
+        _take_other_facts(trial, slots, requested, reading, today, turn)  # "a transplant in May 2024"
+    if leaving:
+        turn.exit = intent
+    elif reading.asks:
+        _answer_asked(trial, slots, requested, reading, intent, turn)
+
+
 def _answer_asked(trial, slots, requested, reading: Reading, intent, turn: Turn) -> bool:
     """Answer what the message asks: why this question, or a topic of the trial. True if answered."""
     if intent == "ask_why" and requested in trial.answers:
         turn.said.append(Say(text=trial.criterion(trial.question(requested).why).why))
+        return True
+    if intent == "ask_why" and trial.checklist(requested):
+        turn.said.append(Say(text=trial.checklist(requested).why))
         return True
     topic = faq_topic(trial, reading.question or reading.clean)
     if topic:
@@ -420,6 +472,6 @@ def last_answered(trial: Trial, turn: Turn, requested: str) -> Optional[str]:
     if requested in FLOW_SLOTS:
         return None
     for key in (requested, *age_keys(trial.answers)):
-        if turn.updates.get(key) is not None:
+        if key in trial.answers and turn.updates.get(key) is not None:
             return trial.answers[key].asked_as or key
     return None

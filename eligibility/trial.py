@@ -186,10 +186,23 @@ class Question(Strict):
     topic: Optional[str] = None  # a pattern naming the question: "change the chemo date"
     facts: Optional[Spotting] = None  # read from longer messages too
     unit: str = ""  # shown after a number: "45%"
+    item: Optional[str] = None  # its line in a checklist, keeping the rule's qualifiers
     why: str
     ask: Audience
     choices: List[Choice] = []
     words: Optional[YesNoWords] = None
+
+
+class Checklist(Strict):
+    """Several questions asked as one: "Do any of these apply?" with "None of these" first.
+
+    Each item is a yes/no question, or a date question read as "ever had" (a ticked date
+    item is then asked for its date). Only the items that could still matter are shown."""
+    slot: str  # names the checklist; not an answer key
+    ask: Audience
+    why: str
+    none: str = "None of these"
+    items: List[str]
 
 
 class Level(Strict):
@@ -243,6 +256,7 @@ class Trial(Strict):
     criteria: List[Criterion]
     questions: List[Question]
     performance_scales: Dict[str, Scale] = {}
+    checklists: List[Checklist] = []
     faq: List[Faq] = []
 
     @root_validator(skip_on_failure=True)
@@ -272,6 +286,17 @@ class Trial(Strict):
         for k, spec in keys.items():
             if k not in asked and spec.asked_as not in asked:
                 raise ValueError(f"answers.{k}: no question asks it")
+        listed: List[str] = []
+        for c in values["checklists"]:
+            if c.slot in keys or c.slot in listed:
+                raise ValueError(f"checklists.{c.slot}: the name of an answer key or of another checklist")
+            for k in c.items:
+                q = next((q for q in values["questions"] if q.key == k), None)
+                if q is None or k in listed or not (q.kind == "yes_no" or (q.kind == "date" and keys[k].never)):
+                    raise ValueError(f"checklists.{c.slot}.items: {k!r} is not a yes/no or never-date question of one checklist")
+                if not q.item:
+                    raise ValueError(f"questions.{k}.item: a checklist item needs its line")
+            listed += [c.slot, *c.items]
         return values
 
     @staticmethod
@@ -289,6 +314,13 @@ class Trial(Strict):
 
     def question(self, key: str) -> Question:
         return next(q for q in self.questions if q.key == key)
+
+    def checklist(self, slot: str) -> Optional[Checklist]:
+        return next((c for c in self.checklists if c.slot == slot), None)
+
+    def checklist_of(self, key: str) -> Optional[Checklist]:
+        """The checklist that asks `key`, if any."""
+        return next((c for c in self.checklists if key in c.items), None)
 
     def nurse_hours(self) -> str:
         return os.environ.get("NURSE_LINE_HOURS") or self.nurse_line.hours or self.nurse_line.hours_unknown

@@ -1,7 +1,10 @@
 """A walk through the default trial's questions over REST, answered as a family of an eligible child would."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
+
+from conversation.parsing import NotUnderstood, parse_yes_no
+from eligibility import load_trial
 
 # A fully eligible 10-year-old boy (the servers' day is 2026-09-07).
 ELIGIBLE_WALK = {
@@ -16,10 +19,37 @@ ELIGIBLE_WALK = {
 }
 
 
-def question(reply: List[Dict[str, Any]]) -> Optional[str]:
-    marks = [m["custom"]["question"]["slot"] for m in reply if isinstance(m.get("custom"), dict) and "question" in m["custom"]]
+def marker(reply: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The reply's question marker (contract section 5), if it waits for an answer."""
+    marks = [m["custom"]["question"] for m in reply if isinstance(m.get("custom"), dict) and "question" in m["custom"]]
     assert len(marks) <= 1, reply
     return marks[0] if marks else None
+
+
+def question(reply: List[Dict[str, Any]]) -> Optional[str]:
+    found = marker(reply)
+    return found["slot"] if found else None
+
+
+def says_no(text: str) -> bool:
+    try:
+        return parse_yes_no(text) is False
+    except NotUnderstood:
+        return False
+
+
+def reply_to(asked: Union[None, str, Dict[str, Any]], answers: Dict[str, str]) -> str:
+    """What the family says to a question marker: its answer, or for a checklist the lines of
+    the items whose answers are not a no (a date item ticked is then asked for its date)."""
+    if isinstance(asked, str):  # a slot alone: the checklist as the trial file has it
+        group = load_trial().checklist(asked)
+        asked = {"slot": asked, "kind": "checklist", "choices": [group.none],
+                 "items": [{"slot": k, "label": load_trial().question(k).item} for k in group.items]} if group else {"slot": asked}
+    slot = asked["slot"] if asked else None
+    if slot in answers or not asked or asked.get("kind") != "checklist":
+        return answers[slot]
+    ticked = [item["label"] for item in asked["items"] if item["slot"] in answers and not says_no(answers[item["slot"]])]
+    return "; ".join(ticked) or asked["choices"][0]
 
 
 def decision(reply: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -29,18 +59,19 @@ def decision(reply: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
 
 def walk(say, sender: str, steps: int, answers: Dict[str, str] = ELIGIBLE_WALK) -> str:
     """Say hi, then answer `steps` questions; the question pending at the end."""
-    pending = question(say(sender, "hi"))
+    pending = marker(say(sender, "hi"))
     for _ in range(steps):
-        pending = question(say(sender, answers[pending]))
-    return pending
+        pending = marker(say(sender, reply_to(pending, answers)))
+    return pending["slot"] if pending else None
 
 
-def finish(say, sender: str, pending: Optional[str], answers: Dict[str, str] = ELIGIBLE_WALK) -> Dict[str, Any]:
+def finish(say, sender: str, pending: Union[None, str, Dict[str, Any]],
+           answers: Dict[str, str] = ELIGIBLE_WALK) -> Dict[str, Any]:
     """Answer until the decision; the decision payload."""
     for _ in range(40):
-        reply = say(sender, answers[pending])
+        reply = say(sender, reply_to(pending, answers))
         found = decision(reply)
         if found:
             return found
-        pending = question(reply)
+        pending = marker(reply)
     raise AssertionError("no decision")

@@ -35,10 +35,17 @@ def _from_text(slot: str) -> Dict[str, Any]:
 
 
 def trial_domain(trial: Trial) -> Dict[str, Any]:
-    asked = [q.key for q in trial.questions]
-    slots = {key: _from_text(key) if key in asked else
+    questions = [q.key for q in trial.questions]
+    slots = {key: _from_text(key) if key in questions else
              {"type": "any", "influence_conversation": False, "mappings": [{"type": "custom"}]}
              for key in trial.answers}
+    asked: List[str] = []  # a checklist comes just before its first item
+    for key in questions:
+        group = trial.checklist_of(key)
+        if group and group.slot not in asked:
+            asked.append(group.slot)
+            slots[group.slot] = _from_text(group.slot)
+        asked.append(key)
     return {
         "version": "3.1",
         "forms": {FORM: {"required_slots": BEFORE + asked + AFTER}},

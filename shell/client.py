@@ -102,10 +102,16 @@ def render_reply(items: List[Dict[str, Any]]) -> Tuple[List[str], List[Dict[str,
     """Lines to print for one reply, and its buttons in the order they are numbered."""
     lines: List[str] = []
     buttons: List[Dict[str, Any]] = []
+    # A checklist numbers its items (type "1 3"), so its buttons are offered by name.
+    listed = any(isinstance(i.get("custom"), dict) and (i["custom"].get("question") or {}).get("kind") == "checklist"
+                 for i in items)
     for item in items:
         if item.get("text"):
             lines += _wrap(str(item["text"]), "bot> ", "     ")
         for button in item.get("buttons") or []:
+            if listed:
+                lines.append(f"  - {button.get('title') or button.get('payload')}")
+                continue
             buttons.append(button)
             lines.append(f"  {len(buttons)}) {button.get('title') or button.get('payload')}")
         if item.get("image"):
@@ -123,6 +129,10 @@ def render_custom(custom: Mapping[str, Any]) -> List[str]:
     question = custom.get("question")
     if isinstance(question, dict):  # the marker: one quiet line, not the raw JSON
         lines.append(f"  · asking {question.get('slot')} ({question.get('kind')})")
+        for n, entry in enumerate(question.get("items") or [], 1):
+            lines += _wrap(str(entry.get("label")), f"  [{n}] ", "      ")
+        if question.get("items"):
+            lines.append("  Type the numbers that apply (e.g. 1 3), or one of the choices above.")
     decision = custom.get("eligibility")
     if isinstance(decision, dict):
         lines.append(f"  == Decision: {decision.get('outcome')} ==")

@@ -153,7 +153,8 @@
       b.addEventListener("click", () => send(String(o.payload), o.title));
       return b;
     }));
-    choices.hidden = options.length === 0;
+    if (kind === "checklist" && Array.isArray(question.items)) choices.appendChild(checklist(question.items));
+    choices.hidden = options.length === 0 && kind !== "checklist";
 
     pickerForm.hidden = kind !== "date" && kind !== "number";
     picker.value = "";
@@ -171,6 +172,36 @@
       pickerWhat.textContent = " number";
     }
     picker.required = !pickerForm.hidden;
+  }
+
+  // A checklist: a checkbox per item and a button that sends the ticked items' lines;
+  // "None of these" stays a button of its own, first.
+  function checklist(items) {
+    const box = el("fieldset", "checklist");
+    box.appendChild(el("legend", null, "Choose all that apply"));
+    const send_ = el("button", "choice send-ticked", "Send these");
+    send_.type = "button";
+    send_.disabled = true;
+    const boxes = items.map((item, i) => {
+      const row = el("div", "check");
+      const input = el("input");
+      input.type = "checkbox";
+      input.id = `item-${cardCount}-${i}`;
+      input.value = String(item.label);
+      input.addEventListener("change", () => { send_.disabled = !boxes.some((b) => b.checked); });
+      const label = el("label", null, String(item.label));
+      label.htmlFor = input.id;
+      row.append(input, label);
+      box.appendChild(row);
+      return input;
+    });
+    send_.addEventListener("click", () => {
+      const ticked = boxes.filter((b) => b.checked).map((b) => b.value);
+      if (ticked.length) send(ticked.join("; "), ticked.join("; "));
+    });
+    box.appendChild(send_);
+    cardCount += 1;
+    return box;
   }
 
   function render(items) {
@@ -198,6 +229,8 @@
     typing.hidden = !on;
     log.setAttribute("aria-busy", String(on));
     for (const b of document.querySelectorAll("#choices button, .composer button, #restart")) b.disabled = on;
+    // A checklist's send button waits for a ticked box.
+    for (const b of document.querySelectorAll(".send-ticked")) b.disabled = on || !b.closest("fieldset").querySelector("input:checked");
   }
 
   // Show the reply from its start, but never scroll the control that gets focus out of

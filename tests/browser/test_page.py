@@ -44,6 +44,8 @@ ELIGIBLE_BOY = {
     "other_cancer": ("click", "no"),
     "serious_condition": ("click", "no"),
     "hiv_hepatitis": ("click", "no"),
+    "exclusions": ("click", "None of these"),
+    "treatments_had": ("click", "None of these"),
     "review": ("click", "yes"),
     "confirm": ("click", "yes"),
 }
@@ -177,6 +179,40 @@ def test_keyboard_only(site, page):
     expect(page.locator("#restart")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     expect(page.locator("#nurse")).to_be_focused()
+
+
+def test_checklist_by_keyboard_with_labelled_boxes(site, new_page, axe_path):
+    page = new_page(bypass_csp=True)
+    open_chat(page, site)
+    walk(page, ELIGIBLE_BOY, until="exclusions")
+    box = page.get_by_role("group", name="Choose all that apply")
+    expect(box).to_be_visible()
+    expect(choice(page, "None of these")).to_be_focused()  # the answer nearly every family gives, first
+    cancer = box.get_by_role("checkbox", name="Any other type of cancer")
+    send = box.get_by_role("button", name="Send these")
+    expect(send).to_be_disabled()
+    assert axe_problems(page, axe_path) == []
+
+    while page.evaluate("document.activeElement.value") != "Any other type of cancer":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(cancer).to_be_checked()
+    expect(send).to_be_enabled()
+    send.focus()
+    page.keyboard.press("Enter")
+    settled(page)
+    assert slot(page) == "confirm"  # a ticked exclusion is said back before it counts
+    expect(page.locator(".msg.user").last).to_have_text(re.compile("Any other type of cancer"))
+
+
+def test_checklist_none_of_these_answers_them_all(site, page):
+    open_chat(page, site)
+    walk(page, ELIGIBLE_BOY, until="exclusions")
+    answer(page, "click", "None of these")
+    assert slot(page) == "cns_leukaemia"  # no item of the checklist is asked again
+    answer(page, *ELIGIBLE_BOY["cns_leukaemia"])
+    assert slot(page) == "treatments_had"
+    expect(page.get_by_role("checkbox", name="Radiotherapy")).to_be_visible()
 
 
 def axe_problems(page: Page, axe_path: str) -> list:

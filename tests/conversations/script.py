@@ -9,7 +9,8 @@ A conversation is a list of steps:
       not_text: [..]            substrings that must not appear
       eligibility: {..} | null  the decision payload contains these values (null: no decision)
       handoff: true             a hand-off payload with the nurse line and a reference
-  - walk: {SLOT: reply, ...}    answer each question by its marker until `until`
+  - walk: {SLOT: reply, ...}    answer each question by its marker until `until` (a checklist
+                                gets the lines of its items whose replies are not a no)
     until: SLOT                 (a say-back, slot confirm, is answered "yes" unless the walk says)
 Every reply must hold at least one text item and at most one question marker.
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
+
+from harness.walks import reply_to
 
 HERE = Path(__file__).resolve().parent
 NURSE_PHONE = "0808 800 4040"
@@ -100,25 +103,28 @@ def run_conversation(assistant, sender: str, conv: Dict[str, Any]) -> List[Reply
 
 
 def _walk(assistant, sender, step, replies, where) -> List[Reply]:
-    answers: Dict[str, Any] = step["walk"]
+    answers: Dict[str, Any] = {k: str(v) for k, v in step["walk"].items()}
     until = step["until"]
     out: List[Reply] = []
     asked = set()
-    pending = replies[-1].question["slot"] if replies and replies[-1].question else None
+    pending = replies[-1].question if replies and replies[-1].question else None
     for _ in range(60):
-        if pending == until:
+        slot = pending["slot"] if pending else None
+        if slot == until:
             return out
-        if pending == "confirm" and "confirm" not in answers:
+        if slot == "confirm" and "confirm" not in answers:
             reply = Reply(assistant.say(sender, "yes"))  # a say-back: the walk's answers are meant
             check_reply(reply, {}, f"{where} confirming")
             out.append(reply)
-            pending = reply.question["slot"] if reply.question else None
+            pending = reply.question
             continue
-        assert pending in answers, f"{where}: asked {pending!r}, which the walk has no answer for\n{(out or replies)[-1].describe()}"
-        assert pending not in asked, f"{where}: {pending!r} asked twice"
-        asked.add(pending)
-        reply = Reply(assistant.say(sender, str(answers[pending])))
-        check_reply(reply, {}, f"{where} answering {pending}")
+        checklist = bool(pending) and pending.get("kind") == "checklist"
+        assert slot in answers or checklist, \
+            f"{where}: asked {slot!r}, which the walk has no answer for\n{(out or replies)[-1].describe()}"
+        assert slot not in asked, f"{where}: {slot!r} asked twice"
+        asked.add(slot)
+        reply = Reply(assistant.say(sender, reply_to(pending, answers)))  # a checklist: the items not answered no
+        check_reply(reply, {}, f"{where} answering {slot}")
         out.append(reply)
-        pending = reply.question["slot"] if reply.question else None
+        pending = reply.question
     raise AssertionError(f"{where}: never reached {until!r}")

@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 
 from eligibility import check_answers, load_trial
 from harness.servers import TEST_TODAY
-from harness.walks import ELIGIBLE_WALK, decision, finish, question, walk  # noqa: F401 - shared with the tests
+from harness.walks import ELIGIBLE_WALK, decision, finish, marker, question, reply_to, walk  # noqa: F401 - shared with the tests
 
 import datetime as dt
 

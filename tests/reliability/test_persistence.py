@@ -5,7 +5,7 @@ import pytest
 
 from harness.servers import model_path, new_sender
 
-from .helpers import ELIGIBLE_WALK, answers_in, question, slots_from, sqlite_events, walk
+from .helpers import ELIGIBLE_WALK, reply_to, answers_in, question, slots_from, sqlite_events, walk
 
 CONVERSATIONS = 50
 
@@ -27,7 +27,7 @@ def test_fifty_conversations_resume_after_kill_9(assistant):
     for sender, (pending, answers) in before.items():
         assert answers_in(slots_from(sqlite_events(assistant.db, sender))) == answers
         assert question(assistant.say(sender, "why do you ask?")) == pending, "not the same question"
-        nxt = question(assistant.say(sender, ELIGIBLE_WALK[pending]))
+        nxt = question(assistant.say(sender, reply_to(pending, ELIGIBLE_WALK)))
         assert nxt and nxt != pending
         resumed += 1
     assert resumed == CONVERSATIONS

@@ -9,7 +9,7 @@ import pytest
 
 from harness.servers import Assistant, model_path, new_sender
 
-from .helpers import ELIGIBLE_WALK, decision, question
+from .helpers import ELIGIBLE_WALK, reply_to, decision, question
 
 pytestmark = pytest.mark.servers
 PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
@@ -60,8 +60,8 @@ def test_turns_alternate_between_replicas(replicas, database, changes, outcome):
     pending = question(replicas[0].say(sender, "hi"))
     result = None
     for turn in range(1, 60):
-        reply = replicas[turn % 2].say(sender, answers[pending])
-        sent.append(answers[pending])
+        reply = replicas[turn % 2].say(sender, reply_to(pending, answers))
+        sent.append(reply_to(pending, answers))
         result = decision(reply)
         if result:
             break

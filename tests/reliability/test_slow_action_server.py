@@ -12,7 +12,7 @@ from eligibility import load_trial
 from harness.servers import Assistant, free_port, new_sender
 from server.channel import TURN_LIMIT
 
-from .helpers import ELIGIBLE_WALK, question, walk
+from .helpers import ELIGIBLE_WALK, reply_to, question, walk
 
 pytestmark = pytest.mark.servers
 STALL = 60  # seconds a slow call is held: far beyond the turn limit
@@ -66,11 +66,11 @@ def test_a_slow_action_server_gets_an_apology_then_the_same_question(slow):
 
     proxy.stall = STALL
     # The family's browser waits no longer than the limit and a little slack: no reply by then fails.
-    reply = assistant.say(sender, ELIGIBLE_WALK[pending], timeout=TURN_LIMIT + 3)
+    reply = assistant.say(sender, reply_to(pending, ELIGIBLE_WALK), timeout=TURN_LIMIT + 3)
     texts = " ".join(m.get("text", "") for m in reply)
     assert proxy.held >= 1
     assert "went wrong" in texts and load_trial().nurse_line.phone in texts
     assert question(reply) is None  # nothing half-done is shown
 
     proxy.stall = 0
-    assert question(assistant.say(sender, ELIGIBLE_WALK[pending])) == expected_next
+    assert question(assistant.say(sender, reply_to(pending, ELIGIBLE_WALK))) == expected_next

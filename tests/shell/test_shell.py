@@ -24,6 +24,7 @@ import pytest
 
 from shell.client import answers_from, panel
 from harness.servers import TEST_TODAY, Assistant, free_port
+from harness.walks import ELIGIBLE_WALK
 from eligibility import load_trial
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,6 +132,23 @@ def test_a_nineteen_year_old_is_told_and_the_panel_agrees(assistant):
             "# A real session of the nurse shell (`python -m shell`), recorded by tests/shell/test_shell.py\n"
             "# with SHELL_TRANSCRIPT set; servers started with --enable-api, ASSISTANT_TODAY=2026-09-07.\n\n"
             + shell.transcript)
+
+
+@pytest.mark.servers
+def test_a_checklist_shows_numbered_items_and_takes_their_numbers(assistant):
+    shell = Session(assistant.url)
+    shell.say("hi")
+    shell.say("1")
+    turn = shell.say("parent")
+    for _ in range(12):
+        if asking(turn) == "exclusions":
+            break
+        turn = shell.say(ELIGIBLE_WALK[asking(turn)])
+    bot, _ = split(turn)
+    assert "(checklist)" in bot and "[4] Any other type of cancer" in bot and "- None of these" in bot
+    turn = shell.say("4")
+    bot, _ = split(turn)
+    assert asking(turn) == "confirm" and "another cancer: yes" in flat(bot).lower()
 
 
 @pytest.mark.servers

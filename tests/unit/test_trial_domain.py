@@ -16,9 +16,14 @@ CHAT = yaml.safe_load((ROOT / "domain" / "chat.yml").read_text())
 def test_slots_form_and_ask_actions_come_from_the_trial_file(path):
     trial = load_trial(path)
     domain = trial_domain(trial)
-    asked = [q.key for q in trial.questions]
-    assert set(domain["slots"]) == set(trial.answers)
-    assert domain["forms"]["conversation_form"]["required_slots"] == BEFORE + asked + AFTER
+    groups = [c.slot for c in trial.checklists]
+    required = domain["forms"]["conversation_form"]["required_slots"]
+    asked = [slot for slot in required if slot in trial.answers or slot in groups]
+    assert set(domain["slots"]) == set(trial.answers) | set(groups)
+    assert [s for s in asked if s not in groups] == [q.key for q in trial.questions]
+    assert required == BEFORE + asked + AFTER
+    for group in trial.checklists:  # each checklist comes just before its first item
+        assert asked[asked.index(group.slot) + 1] == next(k for k in asked if k in group.items)
     assert domain["actions"] == [f"action_ask_{key}" for key in asked]
     for key, slot in domain["slots"].items():
         mapping = slot["mappings"][0]

@@ -185,3 +185,23 @@ def test_the_performance_question_follows_age():
     teen = answer_question(TRIAL, "performance_score", "young_person", {"age_years": 16}, TODAY)
     assert child.kind == "choice" and "Lies around a lot, but gets dressed and joins quiet play" in child.choices
     assert "Normal, no complaints" in teen.choices and "Karnofsky" in teen.text
+
+
+@pytest.mark.parametrize("requested", ["continue_closed", "chatting_as"])
+def test_facts_before_the_questions_are_kept_and_said_back(requested):
+    before = {"continue_closed": "yes" if requested == "chatting_as" else None, "chatting_as": None}
+    t = turn(requested, "hi, my daughter is 7 and has relapsed pre-B ALL", slots=before, intent="greet", confidence=0.9)
+    assert {k: t.updates.get(k) for k in ("age_years", "sex", "diagnosis", "relapsed_or_refractory")} == {
+        "age_years": 7, "sex": "female", "diagnosis": "b_precursor_all", "relapsed_or_refractory": True}
+    assert t.updates["continue_closed"] == "yes" and t.updates["chatting_as"] == "parent"
+    assert responses(t) == ["utter_noted"] and "age 7" in t.said[0].values["facts"]
+
+
+def test_no_to_carrying_on_is_not_overruled_by_facts():
+    t = turn("continue_closed", "no thanks, she is 7", slots={"continue_closed": None, "chatting_as": None})
+    assert t.updates.get("continue_closed") == "no" and "age_years" not in t.updates
+
+
+def test_facts_before_the_questions_keep_a_request_to_leave():
+    t = turn("continue_closed", "my son is 9, can I talk to a nurse", slots={"continue_closed": None, "chatting_as": None})
+    assert t.updates.get("age_years") == 9 and t.exit == "handoff"
