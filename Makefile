@@ -43,6 +43,9 @@ $(BROWSER_READY): scripts/install_browser.sh
 
 browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the browser tests
 
+nginx: ## install Debian's nginx for the deployment tests (tests/deploy)
+	scripts/install_nginx.sh
+
 lint: install ## pyflakes over the project's Python
 	$(PY) -m pyflakes eligibility conversation actions server shell web bench spacy_pipeline scripts tests
 
@@ -61,7 +64,7 @@ test-stories: train ## rasa test on tests/test_stories.yml, failing on any wrong
 test-browser: train browser ## the chat page in headless Chromium
 	$(PY) -m pytest -q tests/browser
 
-test: lint train browser ## set up and pass every test
+test: lint train browser nginx ## set up and pass every test
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate test-stories
 
