@@ -37,14 +37,14 @@ run: train ## set up and start everything: the page on http://127.0.0.1:8080/ (R
 shell: train ## the nurse shell: chat in the terminal, with the answers and the engine's result after each turn
 	scripts/shell.sh
 
+nginx: ## install Debian's nginx for the deployment tests (tests/deploy)
+	scripts/install_nginx.sh
+
 BROWSER_READY := build/npm/node_modules/axe-core/axe.min.js
 $(BROWSER_READY): scripts/install_browser.sh
 	scripts/install_browser.sh
 
 browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the browser tests
-
-nginx: ## install Debian's nginx for the deployment tests (tests/deploy)
-	scripts/install_nginx.sh
 
 lint: install ## pyflakes over the project's Python
 	$(PY) -m pyflakes eligibility conversation actions server shell web bench spacy_pipeline scripts tests
