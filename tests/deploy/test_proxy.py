@@ -112,7 +112,7 @@ def test_each_conversation_stays_on_one_replica(stack, database, report):
 
 def test_an_oversized_request_is_refused_before_rasa(stack, database, report):
     source = "127.0.0.3"
-    too_big, chunked_big, largest = new_sender(), new_sender(), new_sender()
+    too_big, chunked_big, largest, escaped = new_sender(), new_sender(), new_sender(), new_sender()
     refused = stack.say(too_big, "x" * 9000, source)
     assert refused.status == 413
     conn = stack.connection(source)
@@ -126,14 +126,17 @@ def test_an_oversized_request_is_refused_before_rasa(stack, database, report):
     assert stack.upstreams([rid])[rid] == (413, "-"), "the oversized request reached a replica"
     assert user_texts(database, too_big) == [] and user_texts(database, chunked_big) == []
 
-    # The longest message the conversation reads, in 4-byte characters, still goes through.
-    longest = "\N{GRINNING FACE}" * MAX_LENGTH
-    passed = stack.say(largest, longest, source)
-    assert passed.status == 200 and any(m.get("text") for m in passed.json())
-    assert user_texts(database, largest) == [longest]
-    size = len(json.dumps({"sender": largest, "message": longest}, ensure_ascii=False).encode())
-    report.append(f"  request size: 3 requests; 2 refused with 413 (9,000 bytes with a length, 9,000+ bytes "
-                  f"chunked), none stored; 1 passed ({MAX_LENGTH} characters, {size:,} bytes)")
+    # The longest message the conversation reads still goes through: in 4-byte characters, and
+    # in characters JSON escapes to 6 bytes each (the largest body such a message makes).
+    sizes = []
+    for sender, longest in ((largest, "\N{GRINNING FACE}" * MAX_LENGTH), (escaped, "\x01" * MAX_LENGTH)):
+        passed = stack.say(sender, longest, source)
+        assert passed.status == 200 and any(m.get("text") for m in passed.json())
+        assert user_texts(database, sender) == [longest]
+        sizes.append(len(json.dumps({"sender": sender, "message": longest}, ensure_ascii=False).encode()))
+    report.append(f"  request size: 4 requests; 2 refused with 413 (9,000 bytes with a length, 9,000+ bytes "
+                  f"chunked), none stored; 2 passed ({MAX_LENGTH} characters: " + ", ".join(f"{n:,}" for n in sizes)
+                  + " bytes)")
 
 
 def test_a_flood_from_one_client_is_limited_while_another_family_chats(stack, database, report):
