@@ -37,6 +37,9 @@ run: train ## set up and start everything: the page on http://127.0.0.1:8080/ (R
 shell: train ## the nurse shell: chat in the terminal, with the answers and the engine's result after each turn
 	scripts/shell.sh
 
+nginx: ## install Debian's nginx for the deployment tests (tests/deploy)
+	scripts/install_nginx.sh
+
 BROWSER_READY := build/npm/node_modules/axe-core/axe.min.js
 $(BROWSER_READY): scripts/install_browser.sh
 	scripts/install_browser.sh
@@ -61,7 +64,7 @@ test-stories: train ## rasa test on tests/test_stories.yml, failing on any wrong
 test-browser: train browser ## the chat page in headless Chromium
 	$(PY) -m pytest -q tests/browser
 
-test: lint train browser ## set up and pass every test
+test: lint train browser nginx ## set up and pass every test
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate test-stories
 

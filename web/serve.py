@@ -2,6 +2,9 @@
 
     RASA_URL=http://127.0.0.1:5005 WEB_PORT=8080 .venv/bin/python web/serve.py
 
+WEB_HOST (default 127.0.0.1) is the address it listens on: a container behind the proxy
+sets 0.0.0.0 (deploy/docker-compose.yml).
+
 Serves index.html, app.js and style.css from this folder, plus /config.js, which
 tells the page where Rasa's REST channel is and the trial's nurse line. The trial's
 name, status and nurse line come from its file (TRIAL_FILE, or the default trial) and
@@ -117,9 +120,10 @@ def make_handler(rasa_url: str) -> type:
 
 def main() -> None:
     rasa_url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    host = os.environ.get("WEB_HOST", "127.0.0.1")
     port = int(os.environ.get("WEB_PORT", "8080"))
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(rasa_url))
-    print(f"Chat page on http://127.0.0.1:{port}/ talking to {rasa_url}", flush=True)
+    server = ThreadingHTTPServer((host, port), make_handler(rasa_url))
+    print(f"Chat page on http://{host}:{port}/ talking to {rasa_url}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
