@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from tests.servers import ROOT, TEST_TODAY, free_port, wait_for
+from harness.servers import ROOT, TEST_TODAY, free_port, wait_for
 
 from .layout import NGINX_CONF, compose, option
 
