@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from conversation.checklist import items_to_ask
 from eligibility import evaluate, load_trial, next_question
 from eligibility.engine import age_on
 
@@ -138,14 +139,20 @@ def expected_result(truth: Dict[str, Any]) -> Tuple[Dict[str, Any], int]:
     """The engine's decision when it asks its own questions in order, and how many it asked."""
     trial = load_trial()
     answers: Dict[str, Any] = {}
+    groups: set = set()
     asked = 0
     for _ in range(60):
         key = next_question(answers, TODAY, trial)
         if key is None:
             break
+        group = trial.checklist_of(key)
         if key == "date_of_birth":
             age_key = "date_of_birth" if "date_of_birth" in truth else "age_years"
             answers[age_key] = truth[age_key]
+        elif group and group.slot not in groups and len(items_to_ask(trial, group, answers, TODAY)) > 1:
+            # The chat asks the checklist's items that could matter together, in its place.
+            answers.update({k: truth[k] for k in items_to_ask(trial, group, answers, TODAY)})
+            groups.add(group.slot)
         else:
             answers[key] = truth[key]
         asked += 1
@@ -217,7 +224,8 @@ def phrasings(truth: Dict[str, Any], sex: str, who: str, age: int, rng: random.R
     score = truth["performance_score"]
     trial = load_trial()
     scale = trial.performance_scales["lansky" if age < 16 else "karnofsky"]
-    text = next(level.text for level in scale.levels if level.score == score)
+    # The scales offer one level below 50: a lower score is described by it.
+    text = max((lv for lv in scale.levels if lv.score <= score), key=lambda lv: lv.score, default=scale.levels[-1]).text
     says["performance_score"] = pick([str(score), text, f"about {score}"])
     plain["performance_score"] = str(score)
 
@@ -250,6 +258,20 @@ def _question(reply: List[Dict[str, Any]]) -> Optional[str]:
     marks = [m["custom"]["question"]["slot"] for m in reply
              if isinstance(m.get("custom"), dict) and "question" in m["custom"]]
     return marks[0] if marks else None
+
+
+def _marker(reply: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return next(m["custom"]["question"] for m in reply if isinstance(m.get("custom"), dict) and "question" in m["custom"])
+
+
+def _checklist_reply(fam: "Family", marker: Dict[str, Any]) -> str:
+    """A family's reply to a checklist: "not sure" if any item is unknown to them, else the
+    lines of the items that apply (a date item: ever had), else the first choice (none)."""
+    said = [fam.truth.get(item["slot"], UNKNOWN) for item in marker["items"]]
+    if UNKNOWN in said:
+        return "not sure"
+    ticked = [item["label"] for item, value in zip(marker["items"], said) if value not in (False, "never")]
+    return "; ".join(ticked) or marker["choices"][0]
 
 
 def _custom(reply: List[Dict[str, Any]], key: str) -> Optional[Any]:
@@ -294,7 +316,12 @@ def run_family(say: Callable[[str, str], List[Dict[str, Any]]], fam: Family) -> 
             tries[pending] = n + 1
             if n:
                 out["reasks"] += 1
-            if pending not in fam.plain:
+            marker = _marker(reply)
+            if pending == "confirm" and n < 3:
+                text = "yes"  # a say-back: the family's answers are meant
+            elif marker.get("kind") == "checklist" and n < 3:
+                text = _checklist_reply(fam, marker)
+            elif pending not in fam.plain:
                 out["unexpected_questions"].append(pending)
                 text = "I don't know"
             elif n == 0:
