@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from conversation.questions import FLOW_CHOICES, WAY_OUT_AFTER, answer_question, flow_question
+from conversation.prompts import FLOW_CHOICES, WAY_OUT_AFTER, answer_question, flow_question
 from conversation.summary import answer_lines
 from conversation.turn import describe
 from conversation.wording import domain_text

@@ -10,7 +10,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.facts import extract_facts
-from conversation.questions import next_step_question
+from conversation.prompts import next_step_question
 from conversation.reading import read
 from conversation.signals import faq_answer, faq_topic, too_long, urgent
 from conversation.summary import handoff_summary, new_reference

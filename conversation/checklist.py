@@ -20,7 +20,9 @@ from .parsing import NEVER, UNKNOWN, NotUnderstood, YES_NO_WORDS, clean, masked,
 
 DONE, ONE_BY_ONE = "done", "one_by_one"
 NONE_WORDS = [r"none(?: of (?:these|them|those|the above))?", r"nothing(?: like that)?", r"neither", r"no(?:ne)? to all",
-              r"not any(?: of (?:these|them))?", r"all no"]
+              r"not any(?: of (?:these|them))?", r"all no", r"n/?a", r"not applicable"]
+ALL_WORDS = [r"all(?: of (?:these|them|those|the above))?", r"every ?one(?: of them)?", r"yes to all"]
+SOME_WORDS = [r"(?:one|some|a few|two|a couple) of (?:these|them|those)", r"some"]
 
 
 def items_to_ask(trial: Trial, checklist: Checklist, answers: Mapping[str, Any], today: dt.date) -> List[str]:
@@ -54,6 +56,12 @@ def read_checklist(trial: Trial, checklist: Checklist, items: List[str], text: s
     rest = masked(t, matches)
     if phrase_matches(rest, {True: NONE_WORDS}):
         return none
+    if phrase_matches(rest, {True: SOME_WORDS}):
+        return ONE_BY_ONE  # "one of them": which, asked one by one
+    if re.fullmatch(r"(?:yes,? )?" + "|".join(ALL_WORDS), rest.strip()):
+        return {k: _yes(trial, k) for k in items}
+    if re.search(r"\b(?:just|only)\b", rest):
+        return none  # "just chemo": only something the checklist does not list
     try:
         plain = parse_yes_no(rest)
     except NotUnderstood:

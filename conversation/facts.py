@@ -15,7 +15,7 @@ from eligibility.trial import Question, age_keys
 
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_choice, parse_date, parse_number,
                       phrase_hits, phrase_matches, words_to_digits)
-from .questions import choice_words
+from .prompts import choice_words
 
 AGE_FACT = re.compile(r"\b(?:(?:he|she|they)(?:'s| is| are)|(?:is|aged?|turned|just turned))\s+(\d{1,3})\b(?!\s*(?:%|percent|per cent|days?|weeks?|months?))"
                       r"|\b(\d{1,3})\s*(?:years?|yrs?)(?:\s*old)?\b|\b(\d{1,3})\s*(?:yo|y/o)\b")

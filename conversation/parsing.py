@@ -140,7 +140,7 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
 }
 
 # "I don't know" in any answer: the same words the yes/no reading takes as unknown.
-DONT_KNOW = re.compile(r"(?<![\w'])(?:" + "|".join(YES_NO_WORDS[UNKNOWN]) + r")(?![\w'])")
+SAYS_DONT_KNOW = re.compile(r"(?<![\w'])(?:" + "|".join(YES_NO_WORDS[UNKNOWN]) + r")(?![\w'])")
 
 # Said to the questions that steer the chat (carry on? talk to a nurse? is that right?).
 FLOW_WORDS: Dict[Any, List[str]] = {
@@ -245,7 +245,7 @@ def parse_number(text: str, low: float = 0, high: float = 100, **_: Any) -> Any:
         return 0
     found = numbers_in(t)
     if not found:
-        if DONT_KNOW.search(t):
+        if SAYS_DONT_KNOW.search(t):
             return UNKNOWN
         raise NotUnderstood("number")
     percents = [float(n.replace(",", ".")) for n in re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|pc)", digits)]
@@ -355,7 +355,7 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
     t = words_to_digits(clean(text)) if re.search(r"\b(?:ago|back|before)\b", clean(text)) else clean(text)
     if not t:
         raise NotUnderstood("date")
-    if DONT_KNOW.search(t) and not re.search(r"\d", t):
+    if SAYS_DONT_KNOW.search(t) and not re.search(r"\d", t):
         return UNKNOWN
     if never and NEVER_WORDS.search(t) and not re.search(r"\d|ago|" + "|".join(m[:3] for m in MONTHS), t):
         return NEVER
@@ -414,7 +414,7 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
     """(what, value): ("years", 9) for an age, ("birth", "2016-04-20") for a date of birth;
     `oldest` is the highest age the trial file accepts."""
     t = words_to_digits(clean(text))
-    if DONT_KNOW.search(t) and not re.search(r"\d", t):
+    if SAYS_DONT_KNOW.search(t) and not re.search(r"\d", t):
         return "birth", UNKNOWN
     if re.search(r"(?:^|\s)-\s*\d", t):
         raise NotUnderstood("age_range")
@@ -479,7 +479,7 @@ def parse_performance(text: str, levels: Sequence[Tuple[int, str]], **_: Any) ->
     for score, description in levels:
         if t == clean(description):
             return score
-    if DONT_KNOW.search(t):
+    if SAYS_DONT_KNOW.search(t):
         return UNKNOWN
     found = numbers_in(t)
     if len(set(found)) > 1:

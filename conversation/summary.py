@@ -9,7 +9,7 @@ from eligibility import Trial
 from eligibility.explain import headline, long_date, rule_text
 from eligibility.trial import age_keys
 
-from .questions import age_today, performance_levels
+from .prompts import age_today, performance_levels
 
 # No 0/O or 1/I: the code is read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -20,7 +20,7 @@ from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checkl
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number, parse_performance, parse_yes_no)
-from .questions import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_levels, yes_no_words
+from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_levels, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
 from .summary import show_value

@@ -16,9 +16,9 @@ from dateutil.relativedelta import relativedelta
 from .answers import NEVER, UNKNOWN, check_answers
 from .trial import Criterion, Trial, Window, age_keys, load_trial
 
-HOLDS, FAILED, UNSURE, NOT_APPLICABLE = "holds", "failed", "unknown", "not_applicable"
+HOLDS, FAILED, UNKNOWN_STATUS, NOT_APPLICABLE = "holds", "failed", "unknown", "not_applicable"
 
-LIKELY_ELIGIBLE, NOT_YET, OUTCOME_UNSURE, NOT_ELIGIBLE = "likely_eligible", "not_yet", "unsure", "not_eligible"
+LIKELY_ELIGIBLE, NOT_YET, UNSURE, NOT_ELIGIBLE = "likely_eligible", "not_yet", "unsure", "not_eligible"
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def _status(ctx: _Context, c: Criterion) -> Tuple[str, Optional[dt.date]]:
     if c.type == "inclusion":
         applies = None if applies is None else not applies
     if applies is None:
-        return UNSURE, None
+        return UNKNOWN_STATUS, None
     return (FAILED, end) if applies else (HOLDS, None)
 
 
@@ -210,13 +210,13 @@ def evaluate(answers: Mapping[str, Any], today: dt.date, trial: Optional[Trial] 
     checked = check_answers(trial, answers, today)
     status, start, waitable = statuses(trial, checked, today)
     failed = sorted(cid for cid, s in status.items() if s == FAILED)
-    unknown = sorted(cid for cid, s in status.items() if s == UNSURE)
+    unknown = sorted(cid for cid, s in status.items() if s == UNKNOWN_STATUS)
     if any(cid not in waitable for cid in failed):
         outcome = NOT_ELIGIBLE
     elif failed:
         outcome = NOT_YET
     else:
-        outcome = OUTCOME_UNSURE if unknown else LIKELY_ELIGIBLE
+        outcome = UNSURE if unknown else LIKELY_ELIGIBLE
     return Result(
         trial=trial.trial.id,
         recruiting=trial.trial.status == "open",

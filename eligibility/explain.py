@@ -77,8 +77,12 @@ def reasons(result: Result, who: str = "parent", trial: Optional[Trial] = None,
 
 
 def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None,
-            answers: Optional[Mapping[str, Any]] = None, today: Optional[dt.date] = None) -> str:
-    """A short paragraph: the outcome, the rules that decided it, the date, the caveat."""
+            answers: Optional[Mapping[str, Any]] = None, today: Optional[dt.date] = None,
+            unknown_shown: Optional[int] = None, more: str = "- ... and {n} more") -> str:
+    """A short paragraph: the outcome, the rules that decided it, the date, the caveat.
+
+    `unknown_shown` caps the rules it could not tell about (early on, that is every rule)."""
+    trial = trial or load_trial()
     why = reasons(result, who, trial, answers, today)
     lines = [headline(result.outcome, who)]
     if why["failed"]:
@@ -88,6 +92,9 @@ def explain(result: Result, who: str = "parent", trial: Optional[Trial] = None,
         lines.append(f"The earliest day these would all be met is {long_date(result.eligible_from)}.")
     if why["unknown"] and result.outcome != NOT_ELIGIBLE:  # what was not asked no longer matters
         lines.append("We could not tell about:")
-        lines += [f"- {r}" for r in why["unknown"]]
+        shown = why["unknown"][:unknown_shown] if unknown_shown is not None else why["unknown"]
+        lines += [f"- {r}" for r in shown]
+        if len(shown) < len(why["unknown"]):
+            lines.append(more.format(n=len(why["unknown"]) - len(shown)))
     lines.append(CAVEAT[trial.trial.status])
     return "\n".join(lines)

@@ -209,32 +209,12 @@ def panel(slots: Mapping[str, Any], today: dt.date, full: bool = False,
     lines.append(f"  outcome: {result.outcome}" + (f"   eligible from: {result.eligible_from}" if result.eligible_from else ""))
     lines += textwrap.wrap(f"failed: {_ids(result.failed)}", WIDTH, initial_indent="  ", subsequent_indent="    ")
     lines += textwrap.wrap(f"unknown ({len(result.unknown)}): {_ids(result.unknown)}", WIDTH, initial_indent="  ", subsequent_indent="    ")
-    explanation = eligibility.explain(result, who, trial, answers, today)
-    for line in (explanation.splitlines() if full else _cap_unknown(explanation.splitlines())):
+    explanation = eligibility.explain(result, who, trial, answers, today, unknown_shown=None if full else UNKNOWN_REASONS_SHOWN,
+                                      more="- ... and {n} more (type /reasons to see them all)")
+    for line in explanation.splitlines():
         lines += _wrap(line, "  | ", "  | ")
     lines.append(_rule(""))
     return lines
-
-
-def _cap_unknown(lines: List[str]) -> List[str]:
-    """Keep the first few "We could not tell about" bullets; early on every rule is unknown."""
-    out: List[str] = []
-    in_unknown, shown, hidden = False, 0, 0
-    for line in lines:
-        if line.startswith("We could not tell about"):
-            in_unknown = True
-        elif in_unknown and line.startswith("- "):
-            if shown < UNKNOWN_REASONS_SHOWN:
-                shown += 1
-            else:
-                hidden += 1
-                continue
-        elif in_unknown:
-            in_unknown = False
-            if hidden:
-                out.append(f"- ... and {hidden} more (type /reasons to see them all)")
-        out.append(line)
-    return out
 
 
 # ---- small helpers ---------------------------------------------------------------

@@ -205,6 +205,13 @@ def test_checklist_by_keyboard_with_labelled_boxes(site, new_page, axe_path):
     expect(page.locator(".msg.user").last).to_have_text(re.compile("Any other type of cancer"))
 
 
+def test_facts_in_a_first_message_are_kept(site, page):
+    open_chat(page, site)
+    answer(page, "type", "hi, my daughter is 7 and has relapsed pre-B ALL")
+    expect(page.locator("#log")).to_contain_text("noted: age 7; sex recorded at birth: girl")
+    assert slot(page) == "prior_blinatumomab"  # not the age, the diagnosis or the relapse again
+
+
 def test_checklist_none_of_these_answers_them_all(site, page):
     open_chat(page, site)
     walk(page, ELIGIBLE_BOY, until="exclusions")

@@ -2,7 +2,7 @@
 import pytest
 
 from conversation.checklist import ONE_BY_ONE, items_to_ask, read_checklist
-from conversation.questions import answer_question
+from conversation.prompts import answer_question
 from conversation.turn import required_slots, take_turn
 from eligibility import load_trial
 
@@ -46,9 +46,18 @@ def test_a_ticked_date_item_is_left_for_its_date():
                     "last_immunotherapy": "never", "last_experimental_treatment": "never"}
 
 
-@pytest.mark.parametrize("text", ["not sure", "I don't know", "yes, one of them"])
+@pytest.mark.parametrize("text", ["not sure", "I don't know", "yes, one of them", "only one of them", "some of them"])
 def test_not_sure_asks_them_one_by_one(text):
     assert read(EXCLUSIONS, text) == ONE_BY_ONE
+
+
+def test_all_of_them_ticks_every_item():
+    assert read(EXCLUSIONS, "all of them") == {k: True for k in EXCLUSIONS.items}
+
+
+@pytest.mark.parametrize("text", ["n/a", "just chemo", "no to all", "not that I know of", "None of the above"])
+def test_more_ways_to_say_none(text):
+    assert read(HAD, text) == {k: "never" for k in HAD.items}
 
 
 @pytest.mark.parametrize("text", ["banana", "9", "4, 12"])

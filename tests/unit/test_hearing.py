@@ -6,7 +6,7 @@ a child out is said back first."""
 import pytest
 
 from conversation.parsing import NotUnderstood, parse_choice, parse_yes_no
-from conversation.questions import choice_words, yes_no_words
+from conversation.prompts import choice_words, yes_no_words
 from conversation.reading import read
 from conversation.turn import required_slots, take_turn
 from eligibility import load_trial

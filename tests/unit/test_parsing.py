@@ -5,7 +5,7 @@ import pytest
 
 from conversation.parsing import (NotUnderstood, parse_age_or_birth, parse_choice, parse_date, parse_number,
                                   parse_performance, parse_yes_no)
-from conversation.questions import choice_words
+from conversation.prompts import choice_words
 from eligibility import load_trial
 
 TRIAL = load_trial()

@@ -2,7 +2,7 @@
 import pytest
 
 from conversation.facts import extract_facts, topic_keys
-from conversation.questions import answer_question, flow_question
+from conversation.prompts import answer_question, flow_question
 from conversation.signals import faq_topic, keyword_intent, too_long, urgent
 from conversation.turn import answers_of, last_answered, required_slots, take_turn
 from eligibility import load_trial

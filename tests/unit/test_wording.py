@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conversation.questions import answer_question
+from conversation.prompts import answer_question
 from conversation.summary import answer_lines, handoff_summary
 from eligibility import evaluate, explain, load_trial
 from eligibility.explain import WHO, headline, say

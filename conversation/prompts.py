@@ -37,7 +37,7 @@ WAY_OUT_AFTER = 2  # asks in a row; the third comes with "I don't know" and the 
 
 
 @dataclass
-class Question:
+class Prompt:
     slot: str
     kind: str
     text: str
@@ -57,13 +57,13 @@ class Question:
             marker["items"] = [{"slot": key, "label": label} for key, label in self.items]
         return {"question": marker}
 
-    def with_way_out(self) -> "Question":
+    def with_way_out(self) -> "Prompt":
         """The same question with "I don't know" and the nurse among its buttons."""
         pairs = list(zip(self.choices, self.titles))
         for pair in ((DONT_KNOW, DONT_KNOW), NURSE_CHOICE):
             if pair[0] not in self.choices:
                 pairs.append(pair)
-        return Question(self.slot, self.kind, self.text, [c for c, _ in pairs], [t for _, t in pairs], self.confirms, self.items)
+        return Prompt(self.slot, self.kind, self.text, [c for c, _ in pairs], [t for _, t in pairs], self.confirms, self.items)
 
 
 def age_today(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Optional[int]:
@@ -113,19 +113,19 @@ def _leaf_for(cond: Mapping[str, Any], key: str) -> Optional[Mapping[str, Any]]:
     return None
 
 
-def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any], today: dt.date) -> Question:
+def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any], today: dt.date) -> Prompt:
     group = trial.checklist(key)
     if group:
         items = [(k, trial.question(k).item) for k in items_to_ask(trial, group, answers, today)]
         text = say(group.ask, who) + "".join(f"\n- {line}" for _, line in items)
-        return Question(key, "checklist", text, [group.none, DONT_KNOW], [group.none, DONT_KNOW], items=items)
+        return Prompt(key, "checklist", text, [group.none, DONT_KNOW], [group.none, DONT_KNOW], items=items)
     q = trial.question(key)
     text = say(q.ask, who)
     spec = trial.answers[key]
     if q.kind == "scale":
         scale = performance_scale(trial, answers, today)
         choices = [level.text for level in scale.levels] + [DONT_KNOW]
-        return Question(key, "choice", say(scale.ask, who), choices, choices)
+        return Prompt(key, "choice", say(scale.ask, who), choices, choices)
     if q.kind == "yes_no":
         pairs = carry_on_first(trial, key)
     elif q.kind == "choice":
@@ -136,17 +136,17 @@ def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any]
         pairs = [(DONT_KNOW, DONT_KNOW)]
     else:
         pairs = []
-    return Question(key, q.kind, text, [c for c, _ in pairs], [t for _, t in pairs])
+    return Prompt(key, q.kind, text, [c for c, _ in pairs], [t for _, t in pairs])
 
 
-def flow_question(slot: str, text: str, confirms: Optional[Mapping[str, Any]] = None) -> Question:
+def flow_question(slot: str, text: str, confirms: Optional[Mapping[str, Any]] = None) -> Prompt:
     pairs = FLOW_CHOICES[slot]
-    return Question(slot, FLOW_KINDS.get(slot, "choice"), text, [c for c, _ in pairs], [t for _, t in pairs],
+    return Prompt(slot, FLOW_KINDS.get(slot, "choice"), text, [c for c, _ in pairs], [t for _, t in pairs],
                     dict(confirms) if confirms is not None else None)
 
 
-def next_step_question(text: str) -> Question:
-    return Question("next_step", "choice", text, [c for c, _ in NEXT_STEP], [t for _, t in NEXT_STEP])
+def next_step_question(text: str) -> Prompt:
+    return Prompt("next_step", "choice", text, [c for c, _ in NEXT_STEP], [t for _, t in NEXT_STEP])
 
 
 def choice_words(trial: Trial, key: str) -> List[Tuple[str, List[str]]]:
