@@ -22,7 +22,6 @@ from harness.servers import ROOT, TEST_TODAY, free_port, wait_for
 
 from .layout import NGINX_CONF, compose, option
 
-PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 

@@ -9,7 +9,6 @@ X-Request-Id, and logs it with the upstream address.
 import json
 import os
 import threading
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,11 +16,12 @@ import psycopg2
 import pytest
 
 from conversation.signals import MAX_LENGTH
+from harness.postgres import PG, fresh_database
 from harness.walks import ELIGIBLE_WALK, question, reply_to
 from harness.servers import model_path, new_sender
 
 from .conftest import FIGURES
-from .stack import NGINX, PG, Stack
+from .stack import NGINX, Stack
 
 pytestmark = pytest.mark.servers
 
@@ -31,13 +31,8 @@ TURNS_AFTER_HI = 3  # answers each sticky conversation gives after "hi"
 
 @pytest.fixture(scope="module")
 def database():
-    name = "trial_assistant_" + uuid.uuid4().hex[:8]
-    conn = psycopg2.connect(**PG)
-    conn.autocommit = True
-    conn.cursor().execute(f"CREATE DATABASE {name}")
-    yield name
-    conn.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    conn.close()
+    with fresh_database() as name:
+        yield name
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ SEED = 20261125
 
 # Steps into the eligible walk at which each kind of question is pending.
 AT = {"continue_closed": 0, "chatting_as": 1, "date_of_birth": 2, "sex": 3, "diagnosis": 4,
-      "relapsed_or_refractory": 5, "marrow_blasts_percent": 7, "performance_score": 8,
-      "cns_leukaemia": 11, "last_chemotherapy": 14, "review": 23}
+      "relapsed_or_refractory": 5, "marrow_blasts_percent": 7, "performance_score": 8, "exclusions": 10,
+      "cns_leukaemia": 11, "treatments_had": 12, "last_chemotherapy": 13, "review": 15}
 
 
 def hostile_inputs(rng: random.Random, n: int):

@@ -3,17 +3,16 @@ PostgreSQL alike, at start-up and by the daily purge; a recent one is kept, and 
 stays immediate. Real rows in real stores."""
 import asyncio
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from harness.postgres import fresh_database
 from server.tracker_store import ForgetfulSQLTrackerStore, retention_days
 
-PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
+
 DAY = 86400
 
 
@@ -22,13 +21,8 @@ def store_args(request, tmp_path):
     if request.param == "sqlite":
         yield {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
         return
-    name = "retention_" + uuid.uuid4().hex[:8]
-    conn = psycopg2.connect(**PG)
-    conn.autocommit = True
-    conn.cursor().execute(f"CREATE DATABASE {name}")
-    yield {"dialect": "postgresql", "host": "127.0.0.1", "port": 5432, "db": name, "username": "postgres"}
-    conn.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    conn.close()
+    with fresh_database("retention_") as name:
+        yield {"dialect": "postgresql", "host": "127.0.0.1", "port": 5432, "db": name, "username": "postgres"}
 
 
 def run(coroutine):

@@ -2,28 +2,23 @@
 the same conversation alternate between replicas; nothing is lost or duplicated, and the
 decision is the one a single replica gives."""
 import json
-import uuid
 
 import psycopg2
 import pytest
 
+from harness.postgres import PG, fresh_database
 from harness.servers import Assistant, model_path, new_sender
 
 from .helpers import ELIGIBLE_WALK, reply_to, decision, question
 
 pytestmark = pytest.mark.servers
-PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
+
 
 
 @pytest.fixture(scope="module")
 def database():
-    name = "trial_assistant_" + uuid.uuid4().hex[:8]
-    conn = psycopg2.connect(**PG)
-    conn.autocommit = True
-    conn.cursor().execute(f"CREATE DATABASE {name}")
-    yield name
-    conn.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    conn.close()
+    with fresh_database() as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
