@@ -23,10 +23,10 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 install: $(VENV)/.installed ## create .venv with Python 3.10 and install pinned packages
 
-$(SPACY_MODEL)/meta.json: $(VENV)/.installed spacy_pipeline/patterns.yml spacy_pipeline/build.py
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed spacy_pipeline/build.py
 	$(PY) spacy_pipeline/build.py $(SPACY_MODEL)
 
-spacy: $(SPACY_MODEL)/meta.json ## build the spaCy pipeline (blank English + entity ruler)
+spacy: $(SPACY_MODEL)/meta.json ## build the spaCy pipeline (blank English, for its tokenizer)
 
 train: spacy ## train the model if its inputs changed (cached by fingerprint)
 	@$(PY) scripts/train.py

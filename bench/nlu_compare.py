@@ -119,7 +119,7 @@ def evaluate(model: str, holdout: Path, parses: int) -> Dict[str, Any]:
         f"confident_accuracy_{CONFIDENT}": round(confident_right / confident, 4) if confident else None,
         "entity_f1": None,
         "entity_note": (f"the held-out set annotates {annotated_entities} entities, so entity F1 is not defined; "
-                        f"the entity ruler extracted {extracted_entities} entities from it") if not annotated_entities
+                        f"the pipeline extracted {extracted_entities} entities from it") if not annotated_entities
         else "entity scoring not implemented",
         "per_intent_f1": {k: round(v["f1-score"], 3) for k, v in report_nf.items() if isinstance(v, dict)
                           and k not in ("macro avg", "weighted avg")},

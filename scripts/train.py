@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import trial_domain  # noqa: E402
-INPUTS = ["config.yml", "constraints.txt", "spacy_pipeline/patterns.yml", "spacy_pipeline/build.py"]
+INPUTS = ["config.yml", "constraints.txt", "spacy_pipeline/build.py"]
 
 
 def fingerprint(domain: Path) -> str:
