@@ -473,8 +473,10 @@ def parse_choice(text: str, choices: Sequence[Tuple[str, Sequence[str]]] = (), *
     raise NotUnderstood("choice_closest" if hits or t else "choice")
 
 
-def parse_performance(text: str, levels: Sequence[Tuple[int, str]], **_: Any) -> Any:
-    """A score in tens, or one of the plain descriptions of the child's day."""
+def parse_performance(text: str, levels: Sequence[Tuple[int, str]], words: Optional[Mapping[int, Sequence[str]]] = None,
+                      **_: Any) -> Any:
+    """A score in tens, or one of the plain descriptions of the child's day; `words` are more
+    words families use for a level, from the trial file, counted as if in its description."""
     t = clean(text)
     for score, description in levels:
         if t == clean(description):
@@ -492,10 +494,11 @@ def parse_performance(text: str, levels: Sequence[Tuple[int, str]], **_: Any) ->
     # The description sharing the most words with what was typed, if clearly ahead;
     # negated words say what the child is not ("not fully active"), so they do not count.
     tokens = re.findall(r"[a-z']+", t)
-    words = {_stem(w) for i, w in enumerate(tokens)
-             if w not in STOPWORDS and not any(_negator(x) for x in tokens[max(0, i - NEGATION_REACH):i])}
-    scored = sorted(((len(words & {_stem(w) for w in re.findall(r"[a-z']+", clean(d)) if w not in STOPWORDS}), s)
-                     for s, d in levels), reverse=True)
+    vocabulary = {s: clean(" ".join([d, *(words or {}).get(s, [])])) for s, d in levels}
+    said = {_stem(w) for i, w in enumerate(tokens)
+            if w not in STOPWORDS and not any(_negator(x) for x in tokens[max(0, i - NEGATION_REACH):i])}
+    scored = sorted(((len(said & {_stem(w) for w in re.findall(r"[a-z']+", vocabulary[s]) if w not in STOPWORDS}), s)
+                     for s, _ in levels), reverse=True)
     if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     raise NotUnderstood("performance")

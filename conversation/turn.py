@@ -20,7 +20,7 @@ from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checkl
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number, parse_performance, parse_yes_no)
-from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_levels, yes_no_words
+from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_scale, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
 from .summary import show_value
@@ -223,8 +223,9 @@ def _parse(trial, slots, key, text, today):
     spec = trial.answers[key]
     answers = answers_of(trial, slots, today)
     if trial.question(key).kind == "scale":
-        _, levels = performance_levels(trial, answers, today)
-        return key, parse_performance(text, levels)
+        scale = performance_scale(trial, answers, today)
+        return key, parse_performance(text, [(lv.score, lv.text) for lv in scale.levels],
+                                      words={lv.score: lv.words for lv in scale.levels})
     ages = age_keys(trial.answers)
     if ages and key == ages[0]:
         facts = extract_facts(text, today, trial)

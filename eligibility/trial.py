@@ -208,6 +208,7 @@ class Checklist(Strict):
 class Level(Strict):
     score: int
     text: str
+    words: List[str] = []  # more words families use for this level ("plays normally"), scored as its text is
 
 
 class Scale(Strict):

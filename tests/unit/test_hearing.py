@@ -155,3 +155,13 @@ def test_thats_why_is_no_question_and_does_that_count_gets_the_rule():
     assert t.updates["relapsed_or_refractory"] is True and said(t) == []
     asked = turn("hypersensitivity", "she's allergic to penicillin, does that count?")
     assert "hypersensitivity" not in asked.updates and said(asked) == [TRIAL.criterion("hypersensitivity").why]
+
+
+@pytest.mark.parametrize("age,text,score", [
+    (9, "plays normally", 100), (9, "normal but tires quickly", 80), (9, "in bed all day", 40),
+    (None, "running around like any other child", 100), (9, "not playing normally", None),
+])
+def test_activity_in_a_familys_words_from_the_scales_words(age, text, score):
+    slots = {"age_years": age} if age is not None else {"date_of_birth": "unknown"}
+    t = turn("performance_score", text, slots)
+    assert t.updates.get("performance_score") == score
