@@ -208,10 +208,11 @@
     let question = null;
     let buttons = [];
     let first = null;
+    let last = null;
     const keep = (node) => { first = first || node; };
     for (const item of items) {
       if (!item || typeof item !== "object") continue;
-      if (typeof item.text === "string" && item.text) keep(addMessage("bot", item.text));
+      if (typeof item.text === "string" && item.text) keep(last = addMessage("bot", item.text));
       if (Array.isArray(item.buttons) && item.buttons.length) buttons = item.buttons.filter((b) => b && b.payload !== undefined);
       const custom = item.custom;
       if (custom && typeof custom === "object") {
@@ -219,6 +220,11 @@
         if (custom.eligibility) keep(addDecision(custom.eligibility));
         if (custom.handoff) keep(addHandoff(custom.handoff));
       }
+    }
+    // A checklist's items are its checkboxes: the question's text keeps only its first line.
+    if (question && question.kind === "checklist" && last) {
+      const body = last.querySelector(".body");
+      body.textContent = body.textContent.split("\n")[0];
     }
     setOptions(question, buttons);
     return first;
@@ -240,7 +246,9 @@
     const box = scroller.scrollHeight > scroller.clientHeight + 1 ? scroller : null;
     const view = box ? box.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
     let delta = first ? first.getBoundingClientRect().top - view.top - 8 : 0;
-    if (!box || box.contains(target)) delta = Math.min(delta, target.getBoundingClientRect().bottom + 8 - view.bottom);
+    // A checklist shows down to its send button, as far as the start of the reply allows.
+    const end = (!choices.hidden && choices.querySelector(".send-ticked")) || target;
+    if (!box || box.contains(target)) delta = Math.min(delta, end.getBoundingClientRect().bottom + 8 - view.bottom);
     if (Math.abs(delta) >= 1) (box || window).scrollBy({ top: delta, behavior: reducedMotion.matches ? "auto" : "smooth" });
     target.focus({ preventScroll: true });
   }
