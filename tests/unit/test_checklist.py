@@ -115,3 +115,12 @@ def test_each_item_keeps_its_rules_qualifiers(key):
     line = TRIAL.question(key).item.lower()
     for word in QUALIFIERS[key]:
         assert word in line, f"{key} item lacks {word!r}: {line}"
+
+
+@pytest.mark.parametrize("group", [EXCLUSIONS, HAD], ids=lambda g: g.slot)
+def test_the_pages_reply_ticks_exactly_the_boxes_ticked(group):
+    lines = [TRIAL.question(k).item for k in group.items]
+    for key, line in zip(group.items, lines):  # the page sends the ticked lines joined by "; "
+        said = read(group, line)
+        assert [k for k, v in said.items() if v is not False and v != "never"] == [key]
+    assert all(v is True or v is None for v in read(group, "; ".join(lines)).values())
