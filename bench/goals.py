@@ -1,0 +1,9 @@
+"""The bench's goals, written once: the report and its verdicts read them from here."""
+
+GOALS = {
+    "p95_ratio_max": 1.2,  # ours / starter at every level (sequential, 1, 5 and 20 concurrent), with 0 errors
+    "memory_ratio_max": 0.75,  # resident memory after warm-up, ours / starter
+    "cold_start_ratio_max": 0.45,  # both servers answering, ours / starter
+    "train_s_max": 120,  # `rasa train --force`, seconds
+    "eligible_messages_max": 16,  # user messages from "hi" to the decision, median of the eligible families
+}
