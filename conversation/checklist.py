@@ -22,7 +22,8 @@ DONE, ONE_BY_ONE = "done", "one_by_one"
 NONE_WORDS = [r"none(?: of (?:these|them|those|the above))?", r"nothing(?: like that)?", r"neither", r"no(?:ne)? to all",
               r"not any(?: of (?:these|them))?", r"all no", r"n/?a", r"not applicable"]
 ALL_WORDS = [r"all(?: of (?:these|them|those|the above))?", r"every ?one(?: of them)?", r"yes to all"]
-SOME_WORDS = [r"(?:one|some|a few|two|a couple) of (?:these|them|those)", r"some"]
+SOME_WORDS = [r"(?:just |only )?(?:the )?one(?: of (?:these|them|those))?", r"(?:some|a few|two|a couple) of (?:these|them|those)",
+              r"some"]
 
 
 def items_to_ask(trial: Trial, checklist: Checklist, answers: Mapping[str, Any], today: dt.date) -> List[str]:
@@ -66,8 +67,8 @@ def read_checklist(trial: Trial, checklist: Checklist, items: List[str], text: s
         plain = parse_yes_no(rest)
     except NotUnderstood:
         plain = None
-    if plain is False or (matches and plain is None and not re.sub(r"\W", "", rest.replace("no", ""))):
-        return none  # "no", or only items each said not to apply ("no transplant, no radiotherapy")
+    if plain is False or (matches and plain != UNKNOWN):
+        return none  # "no", or only items each said not to apply ("no transplant, he has no allergies")
     if plain in (True, UNKNOWN) or phrase_matches(rest, {UNKNOWN: YES_NO_WORDS[UNKNOWN]}):
         return ONE_BY_ONE  # "yes, one of them", "not sure": each item on its own
     raise NotUnderstood("checklist")

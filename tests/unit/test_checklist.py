@@ -22,7 +22,7 @@ def read(group, text):
 
 
 @pytest.mark.parametrize("text", ["None of these", "none", "no", "nope, none of them", "not any of them",
-                                  "no transplant, no radiotherapy"])
+                                  "no transplant, no radiotherapy", "he has no allergies and no other cancer"])
 def test_none_answers_every_item_no(text):
     assert read(HAD, text) == {k: "never" for k in HAD.items}
     assert read(EXCLUSIONS, text) == {k: False for k in EXCLUSIONS.items}
@@ -46,7 +46,8 @@ def test_a_ticked_date_item_is_left_for_its_date():
                     "last_immunotherapy": "never", "last_experimental_treatment": "never"}
 
 
-@pytest.mark.parametrize("text", ["not sure", "I don't know", "yes, one of them", "only one of them", "some of them"])
+@pytest.mark.parametrize("text", ["not sure", "I don't know", "yes, one of them", "only one of them", "some of them",
+                                  "just the one"])
 def test_not_sure_asks_them_one_by_one(text):
     assert read(EXCLUSIONS, text) == ONE_BY_ONE
 
