@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional
 from eligibility import Trial
 from eligibility.trial import Question, age_keys
 
-from .parsing import (UNKNOWN, NotUnderstood, clean, parse_choice, parse_date, parse_number,
+from .parsing import (UNKNOWN, NotUnderstood, clean, parse_choice, parse_date, parse_number_within,
                       phrase_hits, phrase_matches, words_to_digits)
 from .prompts import choice_words
 
@@ -72,7 +72,7 @@ def _from_clause(trial: Trial, q: Question, t: str, today: dt.date) -> Any:
                 if DATE_WORDS.search(clause):
                     return parse_date(bare, today, never=spec.never)
             else:
-                return parse_number(bare, spec.min if spec.min is not None else 0, spec.max if spec.max is not None else 100)
+                return parse_number_within(bare, spec)
         except NotUnderstood:
             continue
     return None

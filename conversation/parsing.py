@@ -264,6 +264,11 @@ def parse_number(text: str, low: float = 0, high: float = 100, **_: Any) -> Any:
     return int(value) if value == int(value) else value
 
 
+def parse_number_within(text: str, spec: Any) -> Any:
+    """A number within an answer key's bounds (its `min` and `max`; 0 to 100 when not given)."""
+    return parse_number(text, spec.min if spec.min is not None else 0, spec.max if spec.max is not None else 100)
+
+
 # --- dates ---------------------------------------------------------------------
 
 NEVER_WORDS = _any([

@@ -19,7 +19,7 @@ from eligibility.trial import age_keys
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
-                      parse_date, parse_number, parse_performance, parse_yes_no)
+                      parse_date, parse_number_within, parse_performance, parse_yes_no)
 from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_scale, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
@@ -239,7 +239,7 @@ def _parse(trial, slots, key, text, today):
         if spec.kind == "date":
             return key, parse_date(text, today, never=spec.never)
         if spec.kind == "number":
-            return key, parse_number(text, spec.min if spec.min is not None else 0, spec.max if spec.max is not None else 100)
+            return key, parse_number_within(text, spec)
         return key, parse_choice(text, choices=choice_words(trial, key))
     except NotUnderstood:
         facts = extract_facts(text, today, trial)  # "he had his transplant 2 months ago": the topic's own reading
