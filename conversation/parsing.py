@@ -515,4 +515,5 @@ def _stem(word: str) -> str:
 
 
 STOPWORDS = {"a", "an", "the", "and", "but", "or", "of", "to", "in", "on", "is", "he", "she", "they", "it", "i",
-             "my", "his", "her", "their", "for", "with", "at", "be", "very", "most", "days", "day", "just", "really"}
+             "my", "his", "her", "their", "for", "with", "at", "be", "very", "most", "days", "day", "just", "really",
+             "get", "gets", "got"}  # "plays but gets tired" shares no meaning with "gets dressed"

@@ -160,6 +160,7 @@ def test_thats_why_is_no_question_and_does_that_count_gets_the_rule():
 @pytest.mark.parametrize("age,text,score", [
     (9, "plays normally", 100), (9, "normal but tires quickly", 80), (9, "in bed all day", 40),
     (None, "running around like any other child", 100), (9, "not playing normally", None),
+    (9, "plays but gets tired fast", 80), (9, "he's absolutely fine, runs around all day", 100),
 ])
 def test_activity_in_a_familys_words_from_the_scales_words(age, text, score):
     slots = {"age_years": age} if age is not None else {"date_of_birth": "unknown"}

@@ -32,6 +32,8 @@ def responses(t):
     ("he has never had blinatumomab", {"sex": "male", "prior_blinatumomab": False}),
     ("he's had intrathecal chemo last week", {"sex": "male"}),
     ("45", {}),
+    ("the leukaemia is back for the third time", {"relapsed_or_refractory": True}),
+    ("he is back at school", {"sex": "male"}),
 ])
 def test_facts_stated_plainly(text, facts):
     assert extract_facts(text, TODAY, TRIAL) == facts
