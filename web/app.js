@@ -5,7 +5,8 @@
 (() => {
   const REST_URL = (window.ASSISTANT_CONFIG || {}).restUrl || "http://127.0.0.1:5005/webhooks/rest/webhook";
   const NURSE_PHONE = (window.ASSISTANT_CONFIG || {}).phone || document.querySelector("#nurse .phone").textContent;
-  const RECRUITING = (window.ASSISTANT_CONFIG || {}).recruiting === true;
+  // The decision's caveat as the trial's status words it (the server fills it from the trial file).
+  const CAVEAT = (window.ASSISTANT_CONFIG || {}).caveat || "";
   const TIMEOUT_MS = 60000;
   const HEADINGS = {
     likely_eligible: () => "Likely to meet the entry rules",
@@ -95,8 +96,7 @@
   function addDecision(result) {
     const heading = (HEADINGS[result.outcome] || (() => "Result"))(result.eligible_from);
     const card = addCard(`decision ${result.outcome || ""}`, heading);
-    card.appendChild(el("p", null, "The reasons are in the message above. Only the trial team could " +
-      (RECRUITING ? "confirm this." : "have confirmed this, and this trial is no longer recruiting.")));
+    card.appendChild(el("p", null, `The reasons are in the message above. ${CAVEAT}`));
     return card;
   }
 

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from eligibility import load_trial  # noqa: E402
-from eligibility.explain import STATUS  # noqa: E402
+from eligibility.explain import CAVEAT, STATUS  # noqa: E402
 from conversation.signals import MAX_LENGTH  # noqa: E402
 FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -49,8 +49,8 @@ def make_handler(rasa_url: str) -> type:
     origin = rasa_origin(rasa_url)
     trial = load_trial()
     phone = trial.nurse_line.phone
-    recruiting = trial.trial.status == "open"
-    config = {"restUrl": rasa_url.rstrip("/") + "/webhooks/rest/webhook", "phone": phone, "recruiting": recruiting}
+    config = {"restUrl": rasa_url.rstrip("/") + "/webhooks/rest/webhook", "phone": phone,
+              "caveat": CAVEAT[trial.trial.status]}
     page = {"heading": f"{trial.trial.short_name[0].upper()}{trial.trial.short_name[1:]}: check the entry rules",
             "notice": STATUS[trial.trial.status] + " This is not medical advice.", "phone": phone,
             "tel": "".join(ch for ch in phone if ch.isdigit()), "max_length": str(MAX_LENGTH)}

@@ -98,6 +98,7 @@ def test_whole_conversation_to_a_decision_and_a_nurse(site, page):
     decision = page.locator(".card.decision")
     expect(decision).to_have_count(1)
     expect(decision.get_by_role("heading")).to_have_text("Likely to meet the entry rules")
+    expect(decision).to_contain_text("this trial is no longer recruiting")  # the caveat from the trial's status
     reasons = decision.locator("xpath=preceding-sibling::div[contains(@class, 'bot')][1]")
     expect(reasons).to_contain_text("seems to meet the entry rules")
     expect(page.locator(".msg.user", has_text="20 April 2016")).to_have_count(1)
