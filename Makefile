@@ -34,8 +34,8 @@ train: spacy ## train the model if its inputs changed (cached by fingerprint)
 run: train ## set up and start everything: the page on http://127.0.0.1:8080/ (REST :5005, actions :5055)
 	scripts/serve.sh
 
-shell: train ## the nurse shell: chat in the terminal, with the answers and the engine's result after each turn
-	scripts/shell.sh
+shell: train ## the nurse shell (TRIAL=ID for another trial than the default): chat in the terminal, with the answers and the engine's result
+	scripts/shell.sh $(if $(TRIAL),--trial "$(TRIAL)")
 
 nginx: ## install Debian's nginx for the deployment tests (tests/deploy)
 	scripts/install_nginx.sh
@@ -49,8 +49,8 @@ browser: $(BROWSER_READY) ## install Debian's Chromium and axe-core for the brow
 lint: install ## ruff over the project's Python (unused and undefined names, syntax; ruff.toml)
 	$(VENV)/bin/ruff check .
 
-validate: install ## rasa data validate, on the domain generated for the trial (TRIAL_FILE)
-	$(RASA) data validate --domain $$($(PY) scripts/trial_domain.py)
+validate: install ## rasa data validate (the chat's domain, NLU data and rules)
+	$(RASA) data validate --domain domain
 
 test-unit: install ## engine and conversation logic (fast, no servers)
 	$(PY) -m pytest -q tests/unit

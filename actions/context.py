@@ -1,25 +1,29 @@
-"""What every action needs: the trial, today's date, the answers so far, and a way to send."""
+"""What every action needs: the conversation's trial and state, today's date, and a way to send."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import functools
+import logging
 import os
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, List, Mapping
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from conversation.turn import Say, answers_of
-from eligibility import Trial, load_trial
-from eligibility.explain import STATUS
+from conversation.state import TRIAL, slot_changes
+from conversation.turn import Say
+from eligibility import Trial
+from eligibility.explain import STATUS, in_words
+from eligibility.served import default_trial, serve_or_exit, trial_named
 
 log = logging.getLogger(__name__)
+serve_or_exit()  # every trial file is checked when the action server starts: a malformed one stops it
 
 
-def trial() -> Trial:
-    return load_trial()
+def trial_of(tracker: Tracker) -> Trial:
+    """The conversation's trial, stored with it when it started; the default before that."""
+    return trial_named(tracker.get_slot(TRIAL)) or default_trial()
 
 
 def today() -> dt.date:
@@ -28,43 +32,38 @@ def today() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
-def slots(tracker: Tracker) -> Dict[str, Any]:
-    return dict(tracker.slots)
+def slot_events(trial: Trial, slots: Mapping[str, Any], updates: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """SlotSet events for the slots that `updates` (to the turn logic's flat view) change."""
+    return [SlotSet(name, value) for name, value in slot_changes(trial, slots, updates).items()]
 
 
-def answers(tracker: Tracker) -> Dict[str, Any]:
-    return answers_of(trial(), tracker.slots, today())
-
-
-def who(tracker: Tracker) -> str:
-    return tracker.get_slot("chatting_as") or "parent"
-
-
-def common_values() -> Dict[str, Any]:
+def common_values(trial: Trial) -> Dict[str, Any]:
     """Values every response may use."""
-    t = trial()
-    return {"phone": t.nurse_line.phone, "trial_name": t.trial.short_name, "trial_status": STATUS[t.trial.status]}
+    return {"phone": trial.nurse_line.phone, "trial_name": trial.trial.short_name,
+            "trial_status": STATUS[trial.trial.status], "topics": in_words([entry.topic for entry in trial.faq])}
 
 
-def send(dispatcher: CollectingDispatcher, said: Iterable[Say]) -> None:
+def send(dispatcher: CollectingDispatcher, said: Iterable[Say], trial: Trial) -> None:
     for item in said:
         if item.response:
-            dispatcher.utter_message(response=item.response, **{**common_values(), **item.values})
+            dispatcher.utter_message(response=item.response, buttons=item.buttons or None,
+                                     **{**common_values(trial), **item.values})
         elif item.text:
-            dispatcher.utter_message(text=item.text)
+            dispatcher.utter_message(text=item.text, buttons=item.buttons or None)
         if item.custom:
             dispatcher.utter_message(json_message=item.custom)
 
 
 def guarded(run):
-    """No exception reaches the family: log its type only (no answers), say sorry, keep the form."""
+    """No exception reaches the family: log its type only (no answers), say sorry with the nurse
+    line, and let the action's `recover` keep the conversation where it was."""
     @functools.wraps(run)
     async def wrapper(self, dispatcher, tracker, domain, *args, **kwargs):
         try:
             return await run(self, dispatcher, tracker, domain, *args, **kwargs)
         except Exception as err:  # noqa: BLE001 - the boundary between us and the family
             log.error("action %s failed: %s", self.name(), type(err).__name__)
-            dispatcher.utter_message(response="utter_error", **common_values())
-            requested = tracker.get_slot("requested_slot")
-            return [SlotSet(requested, None)] if requested else []
+            dispatcher.utter_message(response="utter_error", **common_values(trial_of(tracker)))
+            recover = getattr(self, "recover", None)
+            return recover(dispatcher, tracker) if recover else []
     return wrapper

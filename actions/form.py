@@ -1,4 +1,8 @@
-"""The conversation form's validation: Rasa hands over each turn, conversation.turn decides."""
+"""The conversation form's validation: one call a turn reads the reply and asks the next question.
+
+The form's one requested slot, `reply`, takes the family's text; the question it answers is
+the chat state's `pending` (conversation.asking), so one domain serves every trial.
+"""
 from __future__ import annotations
 
 import logging
@@ -10,11 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from conversation.turn import last_answered, required_slots, take_turn
+from conversation.asking import ask, reply_turn
+from conversation.state import CHAT, PENDING, flat
 
-from .context import guarded, send, slots, today, trial
+from .context import guarded, send, slot_events, today, trial_of
 
 log = logging.getLogger(__name__)
+REPLY = "reply"
 
 
 class ValidateConversationForm(FormValidationAction):
@@ -23,29 +29,33 @@ class ValidateConversationForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return required_slots(trial(), tracker.slots, today())
+        """The reply while a question is pending; nothing once the form is done."""
+        return domain_slots if (tracker.get_slot(CHAT) or {}).get(PENDING) else []
 
     @guarded
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        if not requested:
-            return []  # the form has just started: nothing typed for it yet
+        if not tracker.get_slot("requested_slot"):
+            return []  # the form has just started and asked its first question: nothing typed for it yet
+        trial = trial_of(tracker)
         message = tracker.latest_message or {}
         intent = message.get("intent") or {}
-        current = slots(tracker)
-        current[requested] = None  # from_text put the raw text there; the turn decides the value
-        turn = take_turn(trial(), current, requested, message.get("text"), intent.get("name"),
-                         float(intent.get("confidence") or 0.0), today())
-        send(dispatcher, turn.said)
-        updates: Dict[str, Any] = {requested: None, **turn.updates}
-        if turn.exit:
-            updates["exit_request"] = turn.exit
-        answered = last_answered(trial(), turn, requested)
-        if answered:
-            updates["last_answered"] = answered
-        filled = any(value is not None and key in trial().answers for key, value in turn.updates.items())
-        if filled and not turn.said:
-            updates["acknowledge"] = True
-        log.info("form turn: slot=%s filled=%s exit=%s", requested, filled, turn.exit)
-        return [SlotSet(key, value) for key, value in updates.items()]
+        turn = reply_turn(trial, flat(tracker.slots), message.get("text"), intent.get("name"),
+                          float(intent.get("confidence") or 0.0), today())
+        send(dispatcher, turn.said, trial)
+        log.info("form turn: pending=%s next=%s", (tracker.get_slot(CHAT) or {}).get(PENDING), turn.updates.get(PENDING))
+        return [SlotSet(REPLY, None)] + slot_events(trial, tracker.slots, turn.updates)
+
+    def recover(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+        """After a failure the question pending is asked again, as if the reply had not come."""
+        events: List[Dict[str, Any]] = [SlotSet(REPLY, None)]
+        pending = (tracker.get_slot(CHAT) or {}).get(PENDING)
+        if pending:
+            try:
+                trial = trial_of(tracker)
+                asked = ask(trial, flat(tracker.slots), pending, today())
+                send(dispatcher, asked.said, trial)
+                events += slot_events(trial, tracker.slots, asked.updates)
+            except Exception as err:  # noqa: BLE001 - the apology has been said; the reply can be sent again
+                log.error("asking again failed: %s", type(err).__name__)
+        return events

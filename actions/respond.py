@@ -1,55 +1,83 @@
-"""Outside the form: starting it, the end of it (decision made, stop, restart, hand-off), and
-questions after the decision."""
+"""Outside the form: starting it (with the conversation's trial), the end of it (decision made,
+stop, restart, hand-off), and questions after the decision."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from conversation.asking import opening_turn
 from conversation.facts import extract_facts
 from conversation.prompts import next_step_question
 from conversation.reading import read
 from conversation.signals import faq_answer, faq_topic, too_long, urgent
+from conversation.state import TRIAL, flat
 from conversation.summary import handoff_summary, new_reference
-from conversation.turn import resolve_intent
-from eligibility import InvalidAnswer, check_answer
+from conversation.turn import answers_of, resolve_intent
+from eligibility import InvalidAnswer, Trial, check_answer
+from eligibility.served import default_trial, served, trial_named
 
-from .context import answers, common_values, guarded, today, trial, who
+from .context import common_values, guarded, send, slot_events, today, trial_of
 
 log = logging.getLogger(__name__)
 FORM = "conversation_form"
+SHOWN_ID = 60  # characters of an unknown trial id said back
 
 
-def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def chosen_trial(metadata: Any) -> Tuple[Optional[Trial], Optional[str]]:
+    """The trial a conversation's first message names in its metadata ({"trial": ID}), the
+    default when it names none; (None, the id asked) for an id no trial file has."""
+    asked = metadata.get("trial") if isinstance(metadata, Mapping) else None
+    if asked is None:
+        return default_trial(), None
+    return trial_named(asked), str(asked)[:SHOWN_ID]
+
+
+def start(dispatcher: CollectingDispatcher, trial: Trial, text: str) -> List[EventType]:
+    """Open the form on its first question, keeping facts the message states ("my daughter is 9
+    and has B-ALL"). The trial is stored with the conversation from here on."""
+    facts: Dict[str, Any] = {}
+    for key, value in extract_facts(text, today(), trial).items():
+        try:
+            value = check_answer(trial, key, value, today())
+        except InvalidAnswer:
+            continue
+        facts[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    turn = opening_turn(trial, facts, today())
+    send(dispatcher, turn.said, trial)
+    return [SlotSet(TRIAL, trial.trial.id), *slot_events(trial, {}, {**facts, **turn.updates}), ActiveLoop(FORM)]
+
+
+def hand_off(dispatcher: CollectingDispatcher, trial: Trial, slots: Mapping[str, Any]) -> Dict[str, Any]:
     """The nurse line's number, a reference and a summary, as text and as the contract's payload."""
-    t = trial()
-    reference = tracker.get_slot("reference") or new_reference()
-    summary = handoff_summary(t, answers(tracker), tracker.get_slot("decision"), today())
+    reference = slots.get("reference") or new_reference()
+    summary = handoff_summary(trial, answers_of(trial, slots, today()), slots.get("decision"), today())
     dispatcher.utter_message(response="utter_handoff", reference=reference, summary=summary,
-                             hours=t.nurse_hours(), **common_values())
-    dispatcher.utter_message(json_message={"handoff": {"phone": t.nurse_line.phone, "reference": reference, "summary": summary}})
+                             hours=trial.nurse_hours(), **common_values(trial))
+    dispatcher.utter_message(json_message={"handoff": {"phone": trial.nurse_line.phone, "reference": reference, "summary": summary}})
     log.info("hand-off made")
-    return [SlotSet("reference", reference)]
+    return {"reference": reference}
 
 
-def offer_next_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def offer_next_step(dispatcher: CollectingDispatcher, slots: Mapping[str, Any]) -> Dict[str, Any]:
     """A way on after the questions: start again, ask about the trial, or talk to a nurse.
 
     The wording alternates, so the same message sent twice never gets the same reply twice."""
-    times = (tracker.get_slot("next_step_asked") or 0) + 1
+    times = (slots.get("next_step_asked") or 0) + 1
     question = next_step_question("")
     dispatcher.utter_message(response="utter_ask_next_step" if times % 2 else "utter_ask_next_step_again",
                              buttons=question.buttons())
     dispatcher.utter_message(json_message=question.marker())
-    return [SlotSet("next_step_asked", times)]
+    return {"next_step_asked": times}
 
 
-def restart(dispatcher: CollectingDispatcher) -> List[EventType]:
+def restart(dispatcher: CollectingDispatcher, trial: Trial) -> List[EventType]:
+    """Every answer goes; the trial stays the conversation's."""
     dispatcher.utter_message(response="utter_restarting")
-    return [AllSlotsReset(), FollowupAction(FORM)]
+    return [AllSlotsReset(), *start(dispatcher, trial, "")]
 
 
 def forget(dispatcher: CollectingDispatcher) -> List[EventType]:
@@ -66,21 +94,23 @@ class ActionConclude(Action):
 
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        exit_request = tracker.get_slot("exit_request")
-        events: List[EventType] = [SlotSet("exit_request", None)]
+        trial, slots = trial_of(tracker), flat(tracker.slots)
+        exit_request = slots.get("exit_request")
         if exit_request == "start_over":
-            return restart(dispatcher)
+            return restart(dispatcher, trial)
         if exit_request == "forget_me":
             return forget(dispatcher)
-        if exit_request == "handoff" or tracker.get_slot("offer_handoff") == "yes":
-            return events + hand_off(dispatcher, tracker) + offer_next_step(dispatcher, tracker)
-        if exit_request == "stop":
-            dispatcher.utter_message(response="utter_stopped", **common_values())
-        elif tracker.get_slot("continue_closed") == "no":
-            dispatcher.utter_message(response="utter_goodbye_closed", **common_values())
+        updates: Dict[str, Any] = {"exit_request": None}
+        if exit_request == "handoff" or slots.get("offer_handoff") == "yes":
+            updates.update(hand_off(dispatcher, trial, slots))
+        elif exit_request == "stop":
+            dispatcher.utter_message(response="utter_stopped", **common_values(trial))
+        elif slots.get("continue_closed") == "no":
+            dispatcher.utter_message(response="utter_goodbye_closed", **common_values(trial))
         else:
             dispatcher.utter_message(response="utter_anything_else")
-        return events + offer_next_step(dispatcher, tracker)
+        updates.update(offer_next_step(dispatcher, slots))
+        return slot_events(trial, tracker.slots, updates)
 
 
 class ActionRespond(Action):
@@ -96,39 +126,35 @@ class ActionRespond(Action):
         if too_long(text):
             dispatcher.utter_message(response="utter_too_long")
             return []
+        trial = trial_named(tracker.get_slot(TRIAL))
+        if trial is None:
+            trial, asked = chosen_trial(message.get("metadata"))
+            if trial is None:
+                dispatcher.utter_message(response="utter_unknown_trial", asked=asked, trials="\n".join(
+                    f"- {t.trial.id}: {t.trial.title}" for t in served().values()))
+                return []
         reading = read(text)
         intent_info = message.get("intent") or {}
         intent = resolve_intent(reading, intent_info.get("name"), float(intent_info.get("confidence") or 0.0))
         if urgent(reading.clean):
             dispatcher.utter_message(response="utter_urgent")
-        if tracker.get_slot("continue_closed") is None:
-            return self._start(reading.answer)
-        if intent == "start_over" or (tracker.get_slot("continue_closed") == "no" and intent == "affirm"):
-            return restart(dispatcher)
+        slots = flat(tracker.slots)
+        if slots.get("continue_closed") is None:
+            return start(dispatcher, trial, reading.answer)
+        if intent == "start_over" or (slots.get("continue_closed") == "no" and intent == "affirm"):
+            return restart(dispatcher, trial)
         if intent == "forget_me":
             return forget(dispatcher)
         if intent == "handoff":
-            return hand_off(dispatcher, tracker) + offer_next_step(dispatcher, tracker)
-        topic = faq_topic(trial(), reading.clean)
+            updates = hand_off(dispatcher, trial, slots)
+            return slot_events(trial, tracker.slots, {**updates, **offer_next_step(dispatcher, slots)})
+        topic = faq_topic(trial, reading.clean)
         if topic:
-            dispatcher.utter_message(text=faq_answer(trial(), topic, who(tracker)))
+            dispatcher.utter_message(text=faq_answer(trial, topic, slots.get("chatting_as") or "parent"))
         elif intent in ("goodbye", "stop", "thank"):
-            dispatcher.utter_message(response="utter_welcome" if intent == "thank" else "utter_goodbye", **common_values())
+            dispatcher.utter_message(response="utter_welcome" if intent == "thank" else "utter_goodbye", **common_values(trial))
         elif reading.clean == "ask about the trial" or intent == "ask_faq":
-            dispatcher.utter_message(response="utter_faq_topics")
+            dispatcher.utter_message(response="utter_faq_topics", **common_values(trial))
         else:
             dispatcher.utter_message(response="utter_after_help")  # a greeting too: no question is pending
-        return offer_next_step(dispatcher, tracker)
-
-    @staticmethod
-    def _start(text: str) -> List[EventType]:
-        """Open the form; facts in the first message ("my daughter is 9 and has B-ALL") are kept."""
-        events: List[EventType] = []
-        for key, value in extract_facts(text, today(), trial()).items():
-            try:
-                value = check_answer(trial(), key, value, today())
-            except InvalidAnswer:
-                continue
-            events.append(SlotSet(key, value.isoformat() if hasattr(value, "isoformat") else value))
-        return events + [FollowupAction(FORM)]
-
+        return slot_events(trial, tracker.slots, offer_next_step(dispatcher, slots))

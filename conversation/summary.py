@@ -15,8 +15,11 @@ from .prompts import age_today, performance_levels
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+REFERENCE_LENGTH = 8  # 32**8, about 10**12 codes; the trial is in the summary, not in the code
+
+
 def new_reference() -> str:
-    return "MT" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def show_value(trial: Trial, key: str, value: Any, today: dt.date, answers: Optional[Mapping[str, Any]] = None) -> str:

@@ -38,6 +38,7 @@ class Say:
     text: Optional[str] = None
     custom: Optional[Dict[str, Any]] = None
     values: Dict[str, Any] = field(default_factory=dict)
+    buttons: List[Dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""`python -m eligibility check FILE|- [--today YYYY-MM-DD] [--explain] [--next]`."""
+"""`python -m eligibility check FILE|- [--trial FILE|ID] [--today YYYY-MM-DD] [--explain] [--next]`
+and `python -m eligibility trials` (check every trial file served; list them as JSON)."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from typing import List, Optional
 
@@ -11,7 +13,8 @@ from .answers import InvalidAnswer
 from .engine import evaluate
 from .explain import WHO, explain
 from .questions import next_question
-from .trial import TrialFileError, load_trial
+from .served import catalogue, trial_named
+from .trial import Trial, TrialFileError, load_trial
 
 
 def _day(text: str) -> dt.date:
@@ -21,17 +24,36 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"--today: {text!r} is not a date YYYY-MM-DD") from None
 
 
+def _trial(given: Optional[str]) -> Trial:
+    """A file if one has that name, else the id of a served trial."""
+    if given and not os.path.exists(given):
+        named = trial_named(given)
+        if named is None:
+            raise TrialFileError(f"--trial: {given!r} is neither a file nor the id of a trial served")
+        return named
+    return load_trial(given)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eligibility", description="Check answers against the trial's entry rules.")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="print the result for a JSON object of answers")
     check.add_argument("file", help="a JSON file of answers, or - for standard input")
     check.add_argument("--today", type=_day, default=dt.date.today(), help="the day to judge on (default: today)")
-    check.add_argument("--trial", default=None, help="a trial file (default: $TRIAL_FILE, else the one trials/default names)")
+    check.add_argument("--trial", default=None,
+                       help="a trial file, or the id of a trial served (default: $TRIAL_FILE, else the one trials/default names)")
     check.add_argument("--explain", action="store_true", help="add the reasons in plain English")
     check.add_argument("--who", choices=WHO, default="parent", help="wording for --explain")
     check.add_argument("--next", action="store_true", help="add the next answer key to ask")
+    sub.add_parser("trials", help="check every trial file served and list them (id, title, recruiting) as JSON")
     args = parser.parse_args(argv)
+    if args.command == "trials":
+        try:
+            print(json.dumps(catalogue(), ensure_ascii=False))
+        except TrialFileError as err:
+            print(str(err).replace("\n", " "), file=sys.stderr)
+            return 2
+        return 0
 
     try:
         text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
@@ -40,7 +62,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"answers: cannot read {args.file}: {err}", file=sys.stderr)
         return 2
     try:
-        trial = load_trial(args.trial)
+        trial = _trial(args.trial)
         result = evaluate(answers, args.today, trial)
         out = result.as_json()
         if args.next:

@@ -219,7 +219,7 @@ def evaluate(answers: Mapping[str, Any], today: dt.date, trial: Optional[Trial] 
         outcome = UNSURE if unknown else LIKELY_ELIGIBLE
     return Result(
         trial=trial.trial.id,
-        recruiting=trial.trial.status == "open",
+        recruiting=trial.trial.recruiting,
         outcome=outcome,
         failed=failed,
         unknown=unknown,

@@ -52,6 +52,11 @@ def headline(outcome: str, who: str) -> str:
     return say(Audience(parent=forms["parent"], young_person=forms["young_person"]), who)
 
 
+def in_words(items: List[str]) -> str:
+    """"a, b and c"."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), *items[-1:]]))
+
+
 def long_date(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"

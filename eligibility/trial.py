@@ -19,8 +19,15 @@ except ImportError:  # pragma: no cover - depends on the installed pydantic
     from pydantic import BaseModel, Extra, ValidationError, root_validator, validator
 
 TRIALS = Path(__file__).resolve().parent.parent / "trials"
-# The trial served when TRIAL_FILE names none: the file that trials/default names.
-DEFAULT_TRIAL = TRIALS / (TRIALS / "default").read_text(encoding="utf-8").strip()
+
+# Names the chat keeps beside a trial's answers in one conversation (conversation/state.py):
+# an answer key or a checklist named like one would overwrite the chat's own state.
+CHAT_NAMES = frozenset({
+    "reply", "trial", "answers", "chat", "chatting_as", "forget", "pending", "requested_slot", "continue_closed",
+    "review", "offer_handoff", "confirm", "confirms", "asked", "decision", "failures", "exit_request",
+    "last_answered", "next_step_asked", "opening_done", "reference", "session_started_metadata",
+})
+
 
 class TrialFileError(ValueError):
     """The trial file is malformed; the message names the field."""
@@ -249,6 +256,10 @@ class Identity(Strict):
     chief_investigator: str
     source: str
 
+    @property
+    def recruiting(self) -> bool:
+        return self.status == "open"
+
 
 class Trial(Strict):
     trial: Identity
@@ -263,6 +274,10 @@ class Trial(Strict):
     @root_validator(skip_on_failure=True)
     def _references(cls, values):
         keys = values["answers"]
+        named = [("answers", k) for k in keys] + [("checklists", c.slot) for c in values["checklists"]]
+        for where, k in named:
+            if k in CHAT_NAMES:
+                raise ValueError(f"{where}.{k}: {k!r} is a name the chat keeps for itself")
         for k, spec in keys.items():
             if spec.asked_as is not None and spec.asked_as not in keys:
                 raise ValueError(f"answers.{k}.asked_as: no answer key {spec.asked_as!r}")
@@ -348,9 +363,30 @@ def parse_trial(data: Any, origin: str = "trial file") -> Trial:
         raise TrialFileError(f"{origin}: {_field_path(err)}: {first['msg']}") from None
 
 
-@lru_cache(maxsize=8)
+def trials_dir() -> Path:
+    """The folder of trial files a deployment serves: TRIALS_DIR, else trials/."""
+    return Path(os.environ.get("TRIALS_DIR") or TRIALS)
+
+
+def default_path() -> Path:
+    """The trial a conversation gets when it names none: TRIAL_FILE, else the file that
+    `default` in the trials folder names."""
+    if os.environ.get("TRIAL_FILE"):
+        return Path(os.environ["TRIAL_FILE"])
+    named = trials_dir() / "default"
+    try:
+        return named.parent / named.read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise TrialFileError(f"{named}: names the default trial's file: {err.strerror}") from None
+
+
 def load_trial(path: Union[str, Path, None] = None) -> Trial:
-    path = Path(path or os.environ.get("TRIAL_FILE") or DEFAULT_TRIAL)
+    """The trial in `path`, else the default trial; each file is read and checked once."""
+    return _load(Path(path) if path else default_path())
+
+
+@lru_cache(maxsize=None)
+def _load(path: Path) -> Trial:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:

@@ -30,10 +30,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def model_path(trial_file: Optional[str] = None) -> str:
-    """The trial's model (TRIAL_FILE, or the default trial), trained only if its inputs changed."""
-    env = dict(os.environ, **({"TRIAL_FILE": trial_file} if trial_file else {}))
-    out = subprocess.run([sys.executable, "scripts/train.py"], cwd=ROOT, capture_output=True, text=True, check=True, env=env)
+def model_path() -> str:
+    """The model, which serves every trial; trained only if its inputs changed."""
+    out = subprocess.run([sys.executable, "scripts/train.py"], cwd=ROOT, capture_output=True, text=True, check=True)
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -62,7 +61,8 @@ class Assistant:
     action_url: Optional[str] = None  # where Rasa calls the actions, if not the action server itself
     procs: Dict[str, subprocess.Popen] = field(default_factory=dict)
     extra_rasa_args: List[str] = field(default_factory=list)
-    trial_file: Optional[str] = None  # another trial than the default, as TRIAL_FILE
+    trial_file: Optional[str] = None  # another default trial, as TRIAL_FILE
+    trials_dir: Optional[Path] = None  # another folder of trial files, as TRIALS_DIR
 
     @property
     def url(self) -> str:
@@ -76,9 +76,10 @@ class Assistant:
         env = dict(os.environ, ASSISTANT_TODAY=self.today, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT),
                    SANIC_HOST="127.0.0.1", RASA_TELEMETRY_ENABLED="false")
         env.pop("NURSE_LINE_HOURS", None)
-        env.pop("TRIAL_FILE", None)
-        if self.trial_file:
-            env["TRIAL_FILE"] = self.trial_file
+        for name, value in (("TRIAL_FILE", self.trial_file), ("TRIALS_DIR", self.trials_dir)):
+            env.pop(name, None)
+            if value:
+                env[name] = str(value)
         return env
 
     def endpoints(self) -> Path:
@@ -100,7 +101,7 @@ class Assistant:
     def start_rasa(self, model: Optional[str] = None) -> None:
         log = self.workdir / "rasa.log"
         self.procs["rasa"] = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--model", model or model_path(self.trial_file), "--endpoints", str(self.endpoints()),
+            [str(BIN / "rasa"), "run", "--model", model or model_path(), "--endpoints", str(self.endpoints()),
              "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              *self.extra_rasa_args],
             cwd=ROOT, env=self.env(), stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
@@ -123,8 +124,10 @@ class Assistant:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
 
-    def say(self, sender: str, message: str, timeout: float = 60) -> List[Dict[str, Any]]:
-        body = json.dumps({"sender": sender, "message": message}).encode()
+    def say(self, sender: str, message: str, timeout: float = 60,
+            metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """One message over the REST channel; `metadata` ({"trial": ID}) beside it if given."""
+        body = json.dumps({"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}).encode()
         req = urllib.request.Request(self.url + "/webhooks/rest/webhook", data=body,
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:

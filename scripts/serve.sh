@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the chat page, the action server and Rasa (REST channel, SQLite tracker
-# store by default) in the foreground; Ctrl-C stops all three.
-#   WEB_PORT (8080), RASA_PORT (5005), ACTIONS_PORT (5055), ENDPOINTS (endpoints.yml)
+# store by default) in the foreground, serving every trial file in trials/; Ctrl-C stops all three.
+#   WEB_PORT (8080), RASA_PORT (5005), ACTIONS_PORT (5055), ENDPOINTS (endpoints.yml), TRIALS_DIR (trials)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false  # no usage reports to an outside service, however this is started
@@ -9,6 +9,8 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 WEB_PORT=${WEB_PORT:-8080}
+# Every trial file is checked before anything starts: a malformed one stops here, in one line.
+.venv/bin/python -m eligibility trials >/dev/null
 MODEL=$(.venv/bin/python scripts/train.py)
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export PYTHONPATH=$PWD  # Rasa loads server.channel and server.tracker_store from here

@@ -2,11 +2,13 @@
 # The nurse shell: start a private pair of servers (HTTP API on, with a random
 # token, so the shell can read the answers), chat in the terminal, stop them on exit.
 #   SHELL_RASA_PORT (5006), SHELL_ACTIONS_PORT (5056); the conversation is kept in shell.db.
+#   scripts/shell.sh --trial ID   chats about that trial (make shell TRIAL=ID); the default trial otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false  # no usage reports to an outside service, however this is started
 RASA_PORT=${SHELL_RASA_PORT:-5006}
 ACTIONS_PORT=${SHELL_ACTIONS_PORT:-5056}
+.venv/bin/python -m eligibility trials >/dev/null  # a malformed trial file stops here, in one line
 MODEL=$(.venv/bin/python scripts/train.py)
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3} PYTHONPATH=$PWD SANIC_HOST=127.0.0.1
 RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
@@ -25,4 +27,4 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null && break
   sleep 1
 done
-.venv/bin/python -m shell --url "http://127.0.0.1:$RASA_PORT"
+.venv/bin/python -m shell --url "http://127.0.0.1:$RASA_PORT" "$@"

@@ -1,12 +1,11 @@
-"""Train the Rasa model for the trial in TRIAL_FILE only when its inputs change.
+"""Train the Rasa model only when its inputs change.
 
-The trial's domain is generated first (scripts/trial_domain.py). The model is keyed by
-the trial and a fingerprint of everything training reads (config, that domain, data,
-the spaCy lexicon, pinned package versions), so switching trials back and forth reuses
-each trial's model. A model with that
-fingerprint is reused from models/ or from the user's cache
-(~/.cache/trial-assistant/models, or $MODEL_CACHE); otherwise Rasa trains one
-and it is cached. Prints the model's path.
+One model serves every trial: it is keyed by a fingerprint of what training reads (config,
+the chat's domain, the NLU data and rules, the spaCy lexicon's builder, pinned package
+versions) and of no trial file, so adding, changing or removing a trial never retrains.
+A model with that fingerprint is reused from models/ or from the user's cache
+(~/.cache/trial-assistant/models, or $MODEL_CACHE); otherwise Rasa trains one and it is
+cached. Prints the model's path.
 """
 import hashlib
 import os
@@ -16,15 +15,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import trial_domain  # noqa: E402
+DOMAIN = ROOT / "domain"
 INPUTS = ["config.yml", "constraints.txt", "spacy_pipeline/build.py"]
+NAME = "chat"
 
 
-def fingerprint(domain: Path) -> str:
+def fingerprint() -> str:
     digest = hashlib.sha256()
-    files = [ROOT / f for f in INPUTS] + sorted(domain.glob("*.yml")) + sorted((ROOT / "data").rglob("*.yml"))
+    files = [ROOT / f for f in INPUTS] + sorted(DOMAIN.rglob("*.yml")) + sorted((ROOT / "data").rglob("*.yml"))
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
@@ -32,8 +30,7 @@ def fingerprint(domain: Path) -> str:
 
 
 def main() -> int:
-    domain = trial_domain.write(os.environ.get("TRIAL_FILE"))
-    fp = f"{domain.name}-{fingerprint(domain)}"
+    fp = f"{NAME}-{fingerprint()}"
     model = ROOT / "models" / f"{fp}.tar.gz"
     cache = Path(os.environ.get("MODEL_CACHE") or Path.home() / ".cache" / "trial-assistant" / "models") / model.name
     if not model.exists():
@@ -44,11 +41,11 @@ def main() -> int:
         else:
             print(f"model {fp}: training (inputs changed)", file=sys.stderr)
             rasa = Path(sys.executable).parent / "rasa"
-            subprocess.run([str(rasa), "train", "--domain", str(domain), "--fixed-model-name", fp, "--out", str(model.parent)],
+            subprocess.run([str(rasa), "train", "--domain", str(DOMAIN), "--fixed-model-name", fp, "--out", str(model.parent)],
                            cwd=ROOT, check=True, stdout=sys.stderr, env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"))
             cache.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(model, cache)
-    for old in model.parent.glob(f"{domain.name}-*.tar.gz"):  # this trial's older models; other trials keep theirs
+    for old in model.parent.glob("*.tar.gz"):  # older models, and the per-trial models of earlier versions
         if old != model:
             old.unlink()
     print(model.relative_to(ROOT))

@@ -1,6 +1,7 @@
-"""`python -m shell [--url http://127.0.0.1:5005] [--sender ID]`: the nurse shell.
+"""`python -m shell [--url http://127.0.0.1:5005] [--trial ID] [--sender ID]`: the nurse shell.
 
-Chat with the assistant over its REST channel; after each turn the shell reads the
+Chat with the assistant over its REST channel, about the trial --trial names (the
+default trial otherwise); after each turn the shell reads the
 conversation's slots (Rasa's HTTP API: start Rasa with --enable-api; a token, if
 set, comes from RASA_TOKEN) and shows the answers so far and what the engine makes
 of them today (ASSISTANT_TODAY=YYYY-MM-DD pins the day).
@@ -15,6 +16,7 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 import eligibility
+from eligibility.served import default_trial, served, trial_named
 
 from .client import Client, NoTracker, Unreachable, down_message, panel, pick, render_reply, today_from_env
 
@@ -113,6 +115,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shell", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (default %(default)s)")
     parser.add_argument("--sender", default=None, help="conversation id (default: a new random one)")
+    parser.add_argument("--trial", default=None, help="the id of the trial to chat about (default: the default trial)")
     args = parser.parse_args(argv)
     try:
         today = today_from_env()
@@ -120,15 +123,21 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"ASSISTANT_TODAY must be a date YYYY-MM-DD, not {os.environ.get('ASSISTANT_TODAY')!r}.", file=sys.stderr)
         return 2
     try:
-        trial = eligibility.load_trial()
+        trial = trial_named(args.trial) if args.trial else default_trial()
     except eligibility.TrialFileError as err:
         print(f"(The trial file cannot be read, so there is no panel: {err})")
         trial = None
+    else:
+        if trial is None:
+            print(f"No trial {args.trial!r} is served. The trials served: "
+                  + ", ".join(repr(tid) for tid in served()), file=sys.stderr)
+            return 2
     try:
         importlib.import_module("readline")  # line editing and history for input(), where available
     except ImportError:  # pragma: no cover
         pass
-    client = Client(args.url, args.sender or str(uuid.uuid4()), token=os.environ.get("RASA_TOKEN") or None)
+    client = Client(args.url, args.sender or str(uuid.uuid4()), token=os.environ.get("RASA_TOKEN") or None,
+                    trial=trial.trial.id if trial else args.trial)
     return Shell(client, trial, today).run()
 
 

@@ -2,7 +2,8 @@
 bot's replies and of the "Answers so far" / "Engine now" panel.
 
 No Rasa import: the shell speaks HTTP (the REST channel and, for the panel, Rasa's
-HTTP API started with --enable-api) and runs the pure `eligibility` engine itself.
+HTTP API started with --enable-api) and runs the pure `eligibility` engine itself, on the
+conversation's answers as the pure `conversation` package reads them.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import urllib.request
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import eligibility
+from conversation.state import flat
+from conversation.turn import answers_of
 from eligibility.explain import WHO
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -34,14 +37,17 @@ class NoTracker(Exception):
 class Client:
     """One conversation (one sender) with a Rasa server."""
 
-    def __init__(self, url: str, sender: str, token: Optional[str] = None, timeout: float = 60.0):
+    def __init__(self, url: str, sender: str, token: Optional[str] = None, timeout: float = 60.0,
+                 trial: Optional[str] = None):
         self.url = url.rstrip("/")
         self.sender = sender
         self.token = token
         self.timeout = timeout
+        self.trial = trial  # the conversation's trial id, sent as the message's metadata
 
     def say(self, message: str) -> List[Dict[str, Any]]:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
+        body = json.dumps({"sender": self.sender, "message": message,
+                           **({"metadata": {"trial": self.trial}} if self.trial else {})}).encode()
         req = urllib.request.Request(self.url + WEBHOOK, data=body, headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
@@ -170,21 +176,8 @@ def today_from_env() -> dt.date:
 
 
 def answers_from(slots: Mapping[str, Any], trial: eligibility.Trial, today: dt.date) -> Dict[str, Any]:
-    """The slots named by the trial's answer keys that hold a value the engine accepts.
-
-    A slot can briefly hold the raw text Rasa extracted before validation; that is
-    not an answer yet, so it is left out."""
-    out: Dict[str, Any] = {}
-    for key in trial.answers:
-        value = slots.get(key)
-        if value is None:
-            continue
-        try:
-            eligibility.check_answers(trial, {key: value}, today)
-        except eligibility.InvalidAnswer:
-            continue
-        out[key] = value
-    return out
+    """The conversation's answers (its slot `answers`) that the engine accepts."""
+    return answers_of(trial, flat(slots), today)
 
 
 def who_of(slots: Mapping[str, Any]) -> str:

@@ -4,9 +4,12 @@
 
 (() => {
   const REST_URL = (window.ASSISTANT_CONFIG || {}).restUrl || "http://127.0.0.1:5005/webhooks/rest/webhook";
-  const NURSE_PHONE = (window.ASSISTANT_CONFIG || {}).phone || document.querySelector("#nurse .phone").textContent;
-  // The decision's caveat as the trial's status words it (the server fills it from the trial file).
-  const CAVEAT = (window.ASSISTANT_CONFIG || {}).caveat || "";
+  // The page's trial, its nurse line and the decision's caveat as its status words it: the
+  // server fills them in from the trial file. The trial's id goes with every message.
+  const TRIAL = document.body.dataset.trial;
+  const NURSE_PHONE = document.querySelector("#nurse .phone").textContent;
+  const NURSES = document.body.dataset.nurses;
+  const CAVEAT = document.body.dataset.caveat || "";
   const TIMEOUT_MS = 60000;
   const HEADINGS = {
     likely_eligible: () => "Likely to meet the entry rules",
@@ -34,7 +37,7 @@
   let cardCount = 0;
 
   function senderId() {
-    const key = "trial-assistant-sender";
+    const key = `trial-assistant-sender:${TRIAL}`;  // a conversation belongs to one trial
     let id = sessionStorage.getItem(key);
     if (!id) {
       id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();
@@ -102,7 +105,7 @@
 
   function addHandoff(handoff) {
     const card = addCard("handoff", "Talk to a nurse");
-    const call = el("p", null, "Call the Cancer Research UK nurses free on ");
+    const call = el("p", null, `Call the ${NURSES} free on `);
     call.appendChild(telLink(handoff.phone || NURSE_PHONE));
     call.appendChild(document.createTextNode("."));
     card.appendChild(call);
@@ -123,7 +126,7 @@
   function addError() {
     const item = el("div", "msg bot error");
     item.appendChild(el("span", "visually-hidden", "Assistant: "));
-    const body = el("span", "body", "Sorry, I could not reach the assistant just now. Please try again in a moment, or talk to a nurse free on ");
+    const body = el("span", "body", `Sorry, I could not reach the assistant just now. Please try again in a moment, or call the ${NURSES} free on `);
     body.appendChild(telLink(NURSE_PHONE));
     body.appendChild(document.createTextNode("."));
     item.appendChild(body);
@@ -261,7 +264,7 @@
         method: "POST",
         // X-Sender-Id lets a proxy keep one conversation on one replica (docs/deployment.md).
         headers: { "Content-Type": "application/json", "X-Sender-Id": sender },
-        body: JSON.stringify({ sender, message }),
+        body: JSON.stringify({ sender, message, metadata: { trial: TRIAL } }),
         signal: controller.signal,
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);

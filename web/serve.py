@@ -5,10 +5,11 @@
 WEB_HOST (default 127.0.0.1) is the address it listens on: a container behind the proxy
 sets 0.0.0.0 (deploy/docker-compose.yml).
 
-Serves index.html, app.js and style.css from this folder, plus /config.js, which
-tells the page where Rasa's REST channel is and the trial's nurse line. The trial's
-name, status and nurse line come from its file (TRIAL_FILE, or the default trial) and
-are filled into index.html here, so the page names no trial of its own. Every answer carries a strict
+Serves every trial served (eligibility.served): `/` lists them (title, status, a link each),
+`/?trial=ID` is that trial's chat, and `/trials.json` the list as JSON. A chat page is
+index.html with the trial's name, status, caveat and nurse line filled in from its file,
+so the page names no trial of its own; app.js sends the trial's id with each message.
+/config.js tells the page where Rasa's REST channel is. Every answer carries a strict
 Content-Security-Policy: scripts, styles and images from this server only, and
 network requests only to the Rasa origin. Rasa must allow this page's origin
 (`rasa run --cors http://127.0.0.1:8080`).
@@ -22,17 +23,18 @@ import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from eligibility import load_trial  # noqa: E402
+from eligibility import Trial  # noqa: E402
 from eligibility.explain import CAVEAT, STATUS  # noqa: E402
+from eligibility.served import catalogue, serve_or_exit  # noqa: E402
 from conversation.signals import MAX_LENGTH  # noqa: E402
+
+HTML = "text/html; charset=utf-8"
 FILES = {
-    "/": ("index.html", "text/html; charset=utf-8"),
-    "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/style.css": ("style.css", "text/css; charset=utf-8"),
 }
@@ -45,20 +47,40 @@ def rasa_origin(rasa_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def fill(template: str, values: dict, raw: tuple = ()) -> bytes:
+    """The template with each {{name}} replaced by its value, escaped unless it is in `raw`."""
+    for name, value in values.items():
+        template = template.replace("{{" + name + "}}", value if name in raw else html.escape(value))
+    return template.encode()
+
+
+def chat_page(trial: Trial) -> bytes:
+    phone = trial.nurse_line.phone
+    return fill((HERE / "index.html").read_text(encoding="utf-8"), {
+        "heading": f"{trial.trial.short_name[0].upper()}{trial.trial.short_name[1:]}: check the entry rules",
+        "notice": STATUS[trial.trial.status] + " This is not medical advice.", "phone": phone,
+        "tel": "".join(ch for ch in phone if ch.isdigit()), "max_length": str(MAX_LENGTH),
+        "trial": trial.trial.id, "caveat": CAVEAT[trial.trial.status], "nurses": trial.nurse_line.name})
+
+
+def list_page(trials: dict, asked: str = None) -> bytes:
+    """The trials served, a link to each; with `asked`, says first that no trial has that id."""
+    items = "\n".join(
+        f'      <li><a href="/?trial={html.escape(quote(tid, safe=""))}">{html.escape(t.trial.title)}</a>'
+        f'<span class="status">{html.escape(STATUS[t.trial.status])}</span></li>' for tid, t in trials.items())
+    problem = (f'<p class="problem" role="alert">There is no trial called "{html.escape(asked)}" here. '
+               'Please choose one of these.</p>') if asked is not None else ""
+    return fill((HERE / "trials.html").read_text(encoding="utf-8"), {"items": items, "problem": problem},
+                raw=("items", "problem"))
+
+
 def make_handler(rasa_url: str) -> type:
     origin = rasa_origin(rasa_url)
-    trial = load_trial()
-    phone = trial.nurse_line.phone
-    config = {"restUrl": rasa_url.rstrip("/") + "/webhooks/rest/webhook", "phone": phone,
-              "caveat": CAVEAT[trial.trial.status]}
-    page = {"heading": f"{trial.trial.short_name[0].upper()}{trial.trial.short_name[1:]}: check the entry rules",
-            "notice": STATUS[trial.trial.status] + " This is not medical advice.", "phone": phone,
-            "tel": "".join(ch for ch in phone if ch.isdigit()), "max_length": str(MAX_LENGTH)}
-    index = (HERE / "index.html").read_text(encoding="utf-8")
-    for name, value in page.items():
-        index = index.replace("{{" + name + "}}", html.escape(value))
-    index_bytes = index.encode()
-    config_js = f"window.ASSISTANT_CONFIG = {json.dumps(config)};\n".encode()
+    trials = serve_or_exit()
+    pages = {tid: chat_page(t) for tid, t in trials.items()}
+    listing = list_page(trials)
+    trials_json = json.dumps(catalogue(), ensure_ascii=False).encode()
+    config_js = f"window.ASSISTANT_CONFIG = {json.dumps({'restUrl': rasa_url.rstrip('/') + '/webhooks/rest/webhook'})};\n".encode()
     csp = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
            f"connect-src {origin}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
@@ -75,11 +97,18 @@ def make_handler(rasa_url: str) -> type:
             self.respond(body=False)
 
         def respond(self, body: bool) -> None:
-            path = urlsplit(self.path).path
+            parts = urlsplit(self.path)
+            path, asked = parts.path, parse_qs(parts.query).get("trial", [None])[0]
+            status = HTTPStatus.OK
             if path == "/config.js":
                 data, ctype = config_js, "text/javascript; charset=utf-8"
+            elif path == "/trials.json":
+                data, ctype = trials_json, "application/json; charset=utf-8"
+            elif path in ("/", "/index.html") and asked in pages:
+                data, ctype = pages[asked], HTML
             elif path in ("/", "/index.html"):
-                data, ctype = index_bytes, "text/html; charset=utf-8"
+                data, ctype = (listing, HTML) if asked is None else (list_page(trials, asked[:60]), HTML)
+                status = HTTPStatus.OK if asked is None else HTTPStatus.NOT_FOUND
             elif path in FILES:
                 name, ctype = FILES[path]
                 data = (HERE / name).read_bytes()
@@ -94,7 +123,7 @@ def make_handler(rasa_url: str) -> type:
                 if body:
                     self.wfile.write(data)
                 return
-            self.send_response(HTTPStatus.OK)
+            self.send_response(status)
             self.send_body_headers(data, ctype)
             if body:
                 self.wfile.write(data)

@@ -1,5 +1,6 @@
 """The Rasa SDK adapters, driven with a real CollectingDispatcher and Tracker."""
 import asyncio
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -10,18 +11,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.ask import ASK_ACTIONS
 from actions.form import ValidateConversationForm
 from actions.respond import ActionConclude, ActionRespond
+from conversation.asking import ask
+from conversation.state import slot_changes
 from eligibility import load_trial
-from scripts.trial_domain import trial_domain
+from eligibility.served import served
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain" / "chat.yml").read_text())
-GENERATED = trial_domain(load_trial())  # the trial's part, as Rasa merges it with the chat's own
-DOMAIN["slots"].update(GENERATED["slots"])
-DOMAIN["forms"] = GENERATED["forms"]
-DOMAIN["actions"] += GENERATED["actions"]
+TRIAL = load_trial()
 STARTED = {"continue_closed": "yes", "chatting_as": "parent", "opening_done": True}
 
 
@@ -36,13 +35,19 @@ def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
 
 
-def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
-                 confidence: float = 0.95, active_loop: Optional[str] = None) -> Tracker:
-    """A tracker holding `slots`, whose latest user message is `text`."""
-    all_slots = {name: None for name in DOMAIN["slots"]}
-    all_slots.update(slots or {})
-    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
-    return Tracker("test-sender", all_slots, message, [], False, None,
+def make_tracker(flat: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
+                 confidence: float = 0.95, active_loop: Optional[str] = None, trial=TRIAL,
+                 metadata: Optional[Dict[str, Any]] = None, requested: Optional[str] = None) -> Tracker:
+    """A tracker whose slots hold the conversation `flat` (as the turn logic reads it), whose
+    latest user message is `text`."""
+    slots = {name: None for name in DOMAIN["slots"]}
+    slots.update(slot_changes(trial, {}, flat or {}))
+    if flat is not None:
+        slots["trial"] = trial.trial.id
+    slots["requested_slot"] = requested
+    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": [],
+               "metadata": metadata or {}}
+    return Tracker("test-sender", slots, message, [], False, None,
                    {"name": active_loop} if active_loop else {}, "action_listen")
 
 
@@ -56,76 +61,88 @@ def markers(dispatcher):
     return [m["custom"]["question"] for m in dispatcher.messages if isinstance(m.get("custom"), dict) and "question" in m["custom"]]
 
 
-def test_every_form_slot_has_an_ask_action_in_the_domain():
-    names = {cls().name() for cls in ASK_ACTIONS}
-    assert names == {f"action_ask_{slot}" for slot in DOMAIN["forms"]["conversation_form"]["required_slots"]}
-    declared = {a if isinstance(a, str) else next(iter(a)) for a in DOMAIN["actions"]}
-    assert names <= declared
+def slots_set(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def test_every_answer_key_has_a_slot():
-    from eligibility import load_trial
-    assert set(load_trial().answers) <= set(DOMAIN["slots"])
+def test_one_domain_serves_every_trial():
+    """No slot, form slot or action is named after a trial's answer key, question or checklist."""
+    assert DOMAIN["forms"]["conversation_form"]["required_slots"] == ["reply"]
+    names = set(DOMAIN["slots"]) | {a if isinstance(a, str) else next(iter(a)) for a in DOMAIN["actions"]}
+    for trial in served().values():
+        keys = set(trial.answers) | {c.slot for c in trial.checklists}
+        assert not names & keys
+        assert not any(name.endswith(tuple(keys)) for name in names if name.startswith("action_ask_"))
 
 
-def ask(slot):
-    return next(cls for cls in ASK_ACTIONS if cls.slot == slot)()
+def validate(dispatcher, flat, pending, text, intent="inform", confidence=0.95, trial=TRIAL):
+    """One reply inside the form, to the question `pending`; the slots it sets."""
+    tracker = make_tracker({**STARTED, **flat, "pending": pending}, text, intent, confidence,
+                           active_loop="conversation_form", trial=trial, requested="reply")
+    return slots_set(run(ValidateConversationForm(), dispatcher, tracker))
 
 
-def test_the_first_question_comes_with_the_opening(dispatcher):
-    events = run(ask("continue_closed"), dispatcher, make_tracker())
+def test_the_first_message_opens_the_form_on_its_first_question(dispatcher):
+    events = run(ActionRespond(), dispatcher, make_tracker(text="hi", intent="greet"))
     assert dispatcher.messages[0]["response"] == "utter_opening"
     assert markers(dispatcher) == [{"slot": "continue_closed", "kind": "choice", "choices": ["yes", "no"]}]
-    assert SlotSet("opening_done", True) in events
+    assert {"event": "active_loop", "name": "conversation_form", "timestamp": None} in events
+    slots = slots_set(events)
+    assert slots["trial"] == TRIAL.trial.id and slots["chat"]["pending"] == "continue_closed"
+
+
+def test_the_first_message_chooses_its_trial(dispatcher):
+    other = next(t for t in served().values() if t.trial.id != TRIAL.trial.id)
+    events = run(ActionRespond(), dispatcher, make_tracker(text="hello", metadata={"trial": other.trial.id}))
+    assert slots_set(events)["trial"] == other.trial.id
+    assert other.trial.short_name in dispatcher.messages[0]["trial_name"]
+
+
+def test_an_unknown_trial_gets_the_trials_served_and_no_question(dispatcher):
+    events = run(ActionRespond(), dispatcher, make_tracker(text="hi", metadata={"trial": "NOT-A-TRIAL"}))
+    assert events == [] and markers(dispatcher) == []
+    said = dispatcher.messages[0]
+    assert said["response"] == "utter_unknown_trial" and said["asked"] == "NOT-A-TRIAL"
+    assert all(tid in said["trials"] for tid in served())
 
 
 def test_a_question_thanks_after_an_answer(dispatcher):
-    run(ask("sex"), dispatcher, make_tracker({**STARTED, "age_years": 9, "acknowledge": True}))
+    slots = validate(dispatcher, {}, "date_of_birth", "9 years old")
+    assert slots["answers"] == {"age_years": 9} and slots["chat"]["pending"] == "sex"
     assert dispatcher.messages[0]["text"] == "Thank you. Is your child a boy or a girl?"
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["male", "female", "I don't know"]
     assert markers(dispatcher) == [{"slot": "sex", "kind": "choice", "choices": ["male", "female", "I don't know"]}]
 
 
 def test_young_person_wording(dispatcher):
-    run(ask("date_of_birth"), dispatcher, make_tracker({**STARTED, "chatting_as": "young_person"}))
+    validate(dispatcher, {"chatting_as": "young_person"}, "chatting_as", "the young person")
     assert dispatcher.messages[0]["text"].startswith("What is your date of birth?")
-
-
-def test_the_review_lists_the_answers(dispatcher):
-    run(ask("review"), dispatcher, make_tracker({**STARTED, "age_years": 9, "diagnosis": "b_precursor_all"}))
-    assert dispatcher.messages[0]["response"] == "utter_ask_review"
-    assert "- Age: 9" in dispatcher.messages[0]["summary"]
-
-
-def validate(dispatcher, slots, requested, text, intent="inform", confidence=0.95):
-    tracker = make_tracker({**STARTED, **slots, requested: text, "requested_slot": requested}, text, intent,
-                           confidence, active_loop="conversation_form")
-    events = run(ValidateConversationForm(), dispatcher, tracker)
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def test_the_form_stores_a_parsed_answer_and_requests_the_next(dispatcher):
-    slots = validate(dispatcher, {}, "date_of_birth", "9 years old")
-    assert slots["age_years"] == 9 and slots["date_of_birth"] is None
-    assert slots["requested_slot"] == "sex" and slots["acknowledge"] is True
 
 
 def test_the_form_reasks_after_a_bad_answer(dispatcher):
     slots = validate(dispatcher, {"age_years": 9}, "sex", "purple")
-    assert slots["sex"] is None and slots["requested_slot"] == "sex"
+    assert "answers" not in slots and slots["chat"]["pending"] == "sex"
     assert dispatcher.messages[0]["response"] == "utter_invalid_choice_closest"
+    assert [q["slot"] for q in markers(dispatcher)] == ["sex"]
 
 
 def test_a_request_to_stop_ends_the_form(dispatcher):
     slots = validate(dispatcher, {"age_years": 9}, "sex", "stop", intent="stop")
-    assert slots["exit_request"] == "stop" and slots["requested_slot"] is None
+    assert slots["chat"]["exit_request"] == "stop" and "pending" not in slots["chat"]
+    assert slots["requested_slot"] is None and markers(dispatcher) == []
+
+
+def test_the_review_lists_the_answers():
+    turn = ask(TRIAL, {**STARTED, "age_years": 9, "diagnosis": "b_precursor_all"}, "review", dt.date(2026, 9, 7))
+    review = next(s for s in turn.said if s.response == "utter_ask_review")
+    assert "- Age: 9" in review.values["summary"] and turn.updates["pending"] == "review"
 
 
 def test_conclude_hands_off_with_a_reference(dispatcher):
     events = run(ActionConclude(), dispatcher, make_tracker({**STARTED, "offer_handoff": "yes", "age_years": 9}))
-    handoff = next(m["custom"]["handoff"] for m in dispatcher.messages if m.get("custom"))
+    handoff = next(m["custom"]["handoff"] for m in dispatcher.messages if m.get("custom") and "handoff" in m["custom"])
     assert handoff["phone"] == "0808 800 4040" and handoff["reference"].isalnum() and "Age: 9" in handoff["summary"]
-    assert SlotSet("reference", handoff["reference"]) in events
+    assert slots_set(events)["chat"]["reference"] == handoff["reference"]
 
 
 def test_conclude_after_stop_gives_the_number_without_a_handoff(dispatcher):
@@ -135,9 +152,21 @@ def test_conclude_after_stop_gives_the_number_without_a_handoff(dispatcher):
 
 
 def test_respond_starts_the_form_keeping_facts_of_the_first_message(dispatcher):
-    events = run(ActionRespond(), dispatcher, make_tracker({}, "my daughter is 9 and has B-ALL", "inform"))
-    assert {"event": "followup", "name": "conversation_form", "timestamp": None} in events
-    assert SlotSet("sex", "female") in events and SlotSet("age_years", 9) in events
+    events = run(ActionRespond(), dispatcher, make_tracker(text="my daughter is 9 and has B-ALL"))
+    assert slots_set(events)["answers"] == {"sex": "female", "age_years": 9, "diagnosis": "b_precursor_all"}
+    noted = next(m for m in dispatcher.messages if m["response"] == "utter_noted")
+    assert "sex recorded at birth: girl" in noted["facts"]
+
+
+def test_start_over_keeps_the_trial_and_nothing_else(dispatcher):
+    other = next(t for t in served().values() if t.trial.id != TRIAL.trial.id)
+    tracker = make_tracker({**STARTED, "decision": {"outcome": "unsure"}, "age_years": 9}, "start over",
+                           "start_over", trial=other)
+    events = run(ActionRespond(), dispatcher, tracker)
+    assert events[0] == {"event": "reset_slots", "timestamp": None}
+    slots = slots_set(events)
+    assert slots["trial"] == other.trial.id and "answers" not in slots
+    assert [q["slot"] for q in markers(dispatcher)] == ["continue_closed"]
 
 
 def test_respond_answers_a_question_after_the_decision(dispatcher):
@@ -146,52 +175,60 @@ def test_respond_answers_a_question_after_the_decision(dispatcher):
     assert [q["slot"] for q in markers(dispatcher)] == ["next_step"]
 
 
-def test_an_action_that_fails_says_sorry_and_keeps_the_question(dispatcher, monkeypatch):
+def test_the_faq_topics_are_the_trials_own(dispatcher):
+    run(ActionRespond(), dispatcher, make_tracker({**STARTED, "decision": {"outcome": "unsure"}}, "ask about the trial", "ask_faq"))
+    said = dispatcher.messages[0]
+    assert said["response"] == "utter_faq_topics" and said["topics"].startswith(TRIAL.faq[0].topic)
+
+
+def test_an_action_that_fails_says_sorry_and_asks_again(dispatcher, monkeypatch):
     import actions.form as form
-    monkeypatch.setattr(form, "take_turn", lambda *a, **k: 1 / 0)
-    tracker = make_tracker({**STARTED, "requested_slot": "sex", "sex": "boy"}, "boy", active_loop="conversation_form")
+    monkeypatch.setattr(form, "reply_turn", lambda *a, **k: 1 / 0)
+    tracker = make_tracker({**STARTED, "pending": "sex", "age_years": 9}, "boy", active_loop="conversation_form",
+                           requested="reply")
     events = run(ValidateConversationForm(), dispatcher, tracker)
-    assert dispatcher.messages[-1]["response"] == "utter_error"
-    assert SlotSet("sex", None) in events
-
-
-def ask_slot(dispatcher, slot, slots):
-    action = next(cls() for cls in ASK_ACTIONS if cls().name() == f"action_ask_{slot}")
-    return run(action, dispatcher, make_tracker({**STARTED, **slots}))
+    assert dispatcher.messages[0]["response"] == "utter_error"
+    assert [q["slot"] for q in markers(dispatcher)] == ["sex"]
+    assert SlotSet("reply", None) in events
 
 
 def test_the_third_ask_in_a_row_comes_with_i_dont_know_and_the_nurse():
-    replies = []
-    slots: Dict[str, Any] = {"age_years": 9}
+    replies = []  # the second ask of "sex" in a row, then the third...
+    flat: Dict[str, Any] = {"age_years": 9, "asked": {"slot": "sex", "times": 1}}
     for _ in range(5):
         d = CollectingDispatcher()
-        events = ask_slot(d, "sex", slots)
-        slots["asked"] = next(e["value"] for e in events if e.get("name") == "asked")
+        slots = validate(d, flat, "sex", "purple")
+        flat["asked"] = slots["chat"]["asked"]
         replies.append(([m.get("response") or m.get("text") for m in d.messages], markers(d)[0]["choices"]))
-    assert "talk to a nurse" not in replies[1][1] and replies[2][1][-2:] == ["I don't know", "talk to a nurse"]
-    assert all(replies[n] != replies[n + 1] for n in range(1, 4))  # the first ask is no reply to a repeat
+    assert "talk to a nurse" not in replies[0][1] and replies[1][1][-2:] == ["I don't know", "talk to a nurse"]
+    assert all(replies[n] != replies[n + 1] for n in range(4))
 
 
 def test_a_different_question_starts_the_count_again(dispatcher):
-    ask_slot(dispatcher, "diagnosis", {"age_years": 9, "sex": "male", "asked": {"slot": "sex", "times": 4}})
-    assert "talk to a nurse" not in markers(dispatcher)[0]["choices"]
+    validate(dispatcher, {"age_years": 9, "asked": {"slot": "sex", "times": 4}}, "sex", "boy")
+    assert markers(dispatcher)[0]["slot"] == "diagnosis" and "talk to a nurse" not in markers(dispatcher)[0]["choices"]
 
 
 def test_the_say_back_carries_the_contract_marker(dispatcher):
-    ask_slot(dispatcher, "confirm", {"pregnant_or_breastfeeding": True, "confirms": {"pregnant_or_breastfeeding": True}})
+    validate(dispatcher, {"age_years": 13, "sex": "female"}, "pregnant_or_breastfeeding", "yes")
     assert markers(dispatcher) == [{"slot": "confirm", "kind": "yes_no", "choices": ["yes", "no"],
                                     "confirms": {"pregnant_or_breastfeeding": True}}]
-    assert "pregnant or breastfeeding: yes" in dispatcher.messages[0]["facts"]
+    assert "pregnant or breastfeeding: yes" in next(m for m in dispatcher.messages if m["response"] == "utter_ask_confirm")["facts"]
 
 
 def test_after_the_questions_every_message_gets_a_way_on_and_never_the_same_reply_twice():
-    slots = {**STARTED, "decision": {"outcome": "unsure"}}
+    flat = {**STARTED, "decision": {"outcome": "unsure"}}
     replies = []
     for _ in range(3):
         d = CollectingDispatcher()
-        events = run(ActionRespond(), d, make_tracker(slots, "hmm", "out_of_scope", 0.2))
-        slots["next_step_asked"] = next(e["value"] for e in events if e.get("name") == "next_step_asked")
+        events = run(ActionRespond(), d, make_tracker(flat, "hmm", "out_of_scope", 0.2))
+        flat["next_step_asked"] = slots_set(events)["chat"]["next_step_asked"]
         assert [q["slot"] for q in markers(d)] == ["next_step"]
         assert markers(d)[0]["choices"] == ["start again", "ask about the trial", "talk to a nurse"]
         replies.append([m.get("response") or m.get("text") for m in d.messages])
     assert replies[0] != replies[1] != replies[2]
+
+
+def test_a_turn_sets_only_the_slots_it_changes(dispatcher):
+    slots = validate(dispatcher, {"age_years": 9}, "sex", "purple")
+    assert set(slots) <= {"reply", "chat", "requested_slot"}

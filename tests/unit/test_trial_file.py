@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from eligibility import TrialFileError, evaluate, load_trial, next_question
-from eligibility.trial import DEFAULT_TRIAL, parse_trial
+from eligibility.trial import default_path, parse_trial
 
 from .conftest import DATA
 
@@ -17,7 +17,7 @@ DAY = dt.date(2026, 3, 10)
 
 
 def raw():
-    return yaml.safe_load(DEFAULT_TRIAL.read_text())
+    return yaml.safe_load(default_path().read_text())
 
 
 def test_the_trial_file_covers_every_contract_criterion_and_key():

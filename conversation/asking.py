@@ -1,0 +1,88 @@
+"""Asking: which question comes next, and saying it, in plain Python.
+
+Rasa's form has one requested slot, the family's reply; which question that reply
+answers is data (the trial file's questions and the chat's own), held in the chat state
+as `pending`. So each turn is one call: read the reply (conversation.turn), then ask the
+next question here, or end the form when none is left.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping, Optional
+
+from eligibility import Trial
+
+from .prompts import FLOW_CHOICES, WAY_OUT_AFTER, answer_question, flow_question
+from .state import PENDING
+from .summary import answer_lines
+from .turn import Say, Turn, answers_of, describe, last_answered, required_slots, take_turn
+from .wording import domain_text
+
+
+def next_to_ask(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Optional[str]:
+    """The first of the form's slots still empty, or None when the form is done."""
+    return next((slot for slot in required_slots(trial, slots, today) if slots.get(slot) is None), None)
+
+
+def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, acknowledge: bool = False) -> Turn:
+    """The question on `slot`: its text, buttons and marker. The opening comes before the first
+    question; the third ask in a row comes with "I don't know" and the nurse, and the wording
+    alternates after that, so no two replies in a row are the same."""
+    turn = Turn()
+    asked = slots.get("asked") or {}
+    times = asked.get("times", 0) + 1 if asked.get("slot") == slot else 1
+    turn.updates.update({PENDING: slot, "asked": {"slot": slot, "times": times}})
+    if times > WAY_OUT_AFTER:
+        turn.say("utter_way_out" if times % 2 else "utter_way_out_again")
+    answers = answers_of(trial, slots, today)
+    confirms = slots.get("confirms") if slot == "confirm" else None
+    flow = slot in FLOW_CHOICES
+    question = (flow_question(slot, "", confirms) if flow else
+                answer_question(trial, slot, slots.get("chatting_as") or "parent", answers, today))
+    if times > WAY_OUT_AFTER:
+        question = question.with_way_out()
+    if not flow:
+        text = f"{domain_text('utter_thanks_prefix')} {question.text}" if acknowledge else question.text
+        turn.said.append(Say(text=text, buttons=question.buttons()))
+    else:
+        if slot == "continue_closed" and not slots.get("opening_done"):
+            turn.say("utter_opening")
+            turn.updates["opening_done"] = True
+            if answers:  # facts in the first message, kept: said back once
+                turn.say("utter_noted", facts="; ".join(describe(trial, k, v, today) for k, v in answers.items()))
+        values = {}
+        if slot == "review":
+            values["summary"] = "\n".join("- " + line for line in answer_lines(trial, answers, today))
+        if confirms:
+            values["facts"] = "; ".join(describe(trial, k, v, today) for k, v in confirms.items())
+        turn.said.append(Say(response=f"utter_ask_{slot}", values=values, buttons=question.buttons()))
+    turn.said.append(Say(custom=question.marker()))
+    return turn
+
+
+def reply_turn(trial: Trial, slots: Mapping[str, Any], text: Optional[str], intent: Optional[str],
+               confidence: float, today: dt.date) -> Turn:
+    """One message inside the form: the answer to the question pending, then the next question.
+    With no question left (or a request to leave), `pending` is cleared and the form ends."""
+    pending = slots.get(PENDING)
+    turn = take_turn(trial, slots, pending, text, intent, confidence, today) if pending else Turn()
+    if turn.exit:
+        turn.updates["exit_request"] = turn.exit
+    answered = last_answered(trial, turn, pending)
+    if answered:
+        turn.updates["last_answered"] = answered
+    after = {**slots, **turn.updates}
+    slot = next_to_ask(trial, after, today)
+    if slot is None:
+        turn.updates[PENDING] = None
+        return turn
+    filled = any(value is not None and key in trial.answers for key, value in turn.updates.items())
+    asked = ask(trial, after, slot, today, acknowledge=filled and not turn.said)
+    turn.said += asked.said
+    turn.updates.update(asked.updates)
+    return turn
+
+
+def opening_turn(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Turn:
+    """The first question of the form (with the opening), for answers already given."""
+    return ask(trial, slots, next_to_ask(trial, slots, today) or "continue_closed", today)
