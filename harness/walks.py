@@ -1,4 +1,4 @@
-"""A walk through the default trial's questions over REST, answered as a family of an eligible child would."""
+"""Walks through a trial's questions over REST, answered as the family of an eligible child would."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Union
@@ -16,6 +16,11 @@ ELIGIBLE_WALK = {
     "last_immunotherapy": "never", "last_experimental_treatment": "never", "hypersensitivity": "no",
     "other_cancer": "no", "serious_condition": "no", "hiv_hepatitis": "no", "review": "yes",
     "confirm": "yes",  # a say-back: the walk's answers are meant
+}
+# A girl of 3 with ALL and no treatment yet: likely eligible for UKALL 2011.
+UKALL_GIRL = {
+    "continue_closed": "yes", "chatting_as": "parent", "date_of_birth": "9/2/2023", "diagnosis": "all",
+    "mature_b_all": "no", "philadelphia_positive": "no", "previous_treatment": "none", "review": "yes", "confirm": "yes",
 }
 
 
@@ -57,9 +62,9 @@ def decision(reply: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     return found[0] if found else None
 
 
-def walk(say, sender: str, steps: int, answers: Dict[str, str] = ELIGIBLE_WALK) -> str:
-    """Say hi, then answer `steps` questions; the question pending at the end."""
-    pending = marker(say(sender, "hi"))
+def walk(say, sender: str, steps: int, answers: Dict[str, str] = ELIGIBLE_WALK, trial: Optional[str] = None) -> str:
+    """Say hi (for `trial`, if given), then answer `steps` questions; the question pending at the end."""
+    pending = marker(say(sender, "hi", **({"metadata": {"trial": trial}} if trial else {})))
     for _ in range(steps):
         pending = marker(say(sender, reply_to(pending, answers)))
     return pending["slot"] if pending else None

@@ -10,10 +10,12 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from eligibility.served import default_trial
 from harness.servers import ROOT, Assistant, free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,7 +29,7 @@ expect.set_options(timeout=30_000)
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """URL of the chat page, served by web/serve.py and talking to a live assistant."""
+    """URL of the page server (web/serve.py: the list of trials at /), talking to a live assistant."""
     workdir = tmp_path_factory.mktemp("web")
     web_port = free_port()
     assistant = Assistant(workdir, extra_rasa_args=["--cors", f"http://127.0.0.1:{web_port}"])
@@ -46,6 +48,12 @@ def site(tmp_path_factory):
             os.killpg(web.pid, signal.SIGTERM)
             web.wait(timeout=10)
         assistant.stop()
+
+
+@pytest.fixture(scope="session")
+def chat(site):
+    """URL of the default trial's chat page."""
+    return f"{site}?trial={quote(default_trial().trial.id, safe='')}"
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The chat page in real headless Chromium against the live assistant (day pinned to 2026-09-07).
+"""The default trial's chat page in real headless Chromium against the live assistant (day pinned to 2026-09-07).
 
 UPDATE_SCREENSHOT=1 makes the whole-conversation test save docs/screenshot.png.
 """
@@ -91,8 +91,8 @@ def walk(page: Page, answers: dict, until: str) -> None:
         answer(page, *answers[current])
 
 
-def test_whole_conversation_to_a_decision_and_a_nurse(site, page):
-    open_chat(page, site)
+def test_whole_conversation_to_a_decision_and_a_nurse(chat, page):
+    open_chat(page, chat)
     walk(page, ELIGIBLE_BOY, until="offer_handoff")
 
     decision = page.locator(".card.decision")
@@ -118,8 +118,8 @@ def test_whole_conversation_to_a_decision_and_a_nurse(site, page):
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
 
 
-def test_nurse_link_is_always_there(site, page):
-    open_chat(page, site)
+def test_nurse_link_is_always_there(chat, page):
+    open_chat(page, chat)
     nurse = page.get_by_role("link", name=re.compile("Talk to a nurse"))
     expect(nurse).to_be_visible()
     expect(nurse).to_be_in_viewport()
@@ -128,8 +128,8 @@ def test_nurse_link_is_always_there(site, page):
     expect(page.get_by_text("This trial is no longer recruiting. This is not medical advice.")).to_be_visible()
 
 
-def test_start_over_brings_back_the_first_question(site, page):
-    open_chat(page, site)
+def test_start_over_brings_back_the_first_question(chat, page):
+    open_chat(page, chat)
     walk(page, ELIGIBLE_BOY, until="date_of_birth")
     before = page.locator(".msg").count()
 
@@ -142,8 +142,8 @@ def test_start_over_brings_back_the_first_question(site, page):
     assert page.locator(".msg").count() > before  # the transcript is kept
 
 
-def test_keyboard_only(site, page):
-    open_chat(page, site)
+def test_keyboard_only(chat, page):
+    open_chat(page, chat)
     first = choice(page, "yes")
     expect(first).to_be_focused()
     outline = first.evaluate("b => parseFloat(getComputedStyle(b).outlineWidth)")
@@ -182,9 +182,9 @@ def test_keyboard_only(site, page):
     expect(page.locator("#nurse")).to_be_focused()
 
 
-def test_checklist_by_keyboard_with_labelled_boxes(site, new_page, axe_path):
+def test_checklist_by_keyboard_with_labelled_boxes(chat, new_page, axe_path):
     page = new_page(bypass_csp=True)
-    open_chat(page, site)
+    open_chat(page, chat)
     walk(page, ELIGIBLE_BOY, until="exclusions")
     box = page.get_by_role("group", name="Choose all that apply")
     expect(box).to_be_visible()
@@ -206,15 +206,15 @@ def test_checklist_by_keyboard_with_labelled_boxes(site, new_page, axe_path):
     expect(page.locator(".msg.user").last).to_have_text(re.compile("Any other type of cancer"))
 
 
-def test_facts_in_a_first_message_are_kept(site, page):
-    open_chat(page, site)
+def test_facts_in_a_first_message_are_kept(chat, page):
+    open_chat(page, chat)
     answer(page, "type", "hi, my daughter is 7 and has relapsed pre-B ALL")
     expect(page.locator("#log")).to_contain_text("noted: age 7; sex recorded at birth: girl")
     assert slot(page) == "prior_blinatumomab"  # not the age, the diagnosis or the relapse again
 
 
-def test_checklist_none_of_these_answers_them_all(site, page):
-    open_chat(page, site)
+def test_checklist_none_of_these_answers_them_all(chat, page):
+    open_chat(page, chat)
     walk(page, ELIGIBLE_BOY, until="exclusions")
     answer(page, "click", "None of these")
     assert slot(page) == "cns_leukaemia"  # no item of the checklist is asked again
@@ -233,9 +233,9 @@ def axe_problems(page: Page, axe_path: str) -> list:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
-def test_axe_finds_no_serious_problems(site, new_page, axe_path):
+def test_axe_finds_no_serious_problems(chat, new_page, axe_path):
     page = new_page(bypass_csp=True)  # axe is injected as an inline script
-    open_chat(page, site)
+    open_chat(page, chat)
     assert axe_problems(page, axe_path) == []
 
     walk(page, ELIGIBLE_BOY, until="date_of_birth")
@@ -252,10 +252,10 @@ def test_axe_finds_no_serious_problems(site, new_page, axe_path):
     assert axe_problems(page, axe_path) == []
 
 
-def test_typed_script_is_shown_as_text(site, page):
+def test_typed_script_is_shown_as_text(chat, page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    open_chat(page, site)
+    open_chat(page, chat)
     typed = "<script>alert(1)</script>"
     answer(page, "type", typed)
     expect(page.locator(".msg.user .body").last).to_have_text(typed)
@@ -264,9 +264,9 @@ def test_typed_script_is_shown_as_text(site, page):
     assert dialogs == []
 
 
-def test_usable_at_320_pixels(site, new_page):
+def test_usable_at_320_pixels(chat, new_page):
     page = new_page(width=320, height=640)
-    open_chat(page, site)
+    open_chat(page, chat)
 
     def no_sideways_scroll():
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 320
@@ -281,9 +281,9 @@ def test_usable_at_320_pixels(site, new_page):
     no_sideways_scroll()
 
 
-def test_network_failure_offers_the_nurse_and_recovers(site, page):
+def test_network_failure_offers_the_nurse_and_recovers(chat, page):
     page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(status=500, body="oops"))
-    page.goto(site)
+    page.goto(chat)
     settled(page)
     error = page.locator(".msg.error")
     expect(error).to_contain_text("could not reach the assistant")
@@ -295,8 +295,8 @@ def test_network_failure_offers_the_nurse_and_recovers(site, page):
     assert slot(page) == "continue_closed"
 
 
-def test_typing_indicator_and_no_double_send(site, page):
-    open_chat(page, site)
+def test_typing_indicator_and_no_double_send(chat, page):
+    open_chat(page, chat)
     held = []
     page.route("**/webhooks/rest/webhook", lambda route: held.append(route))  # hold the reply until we let it go
 
@@ -323,8 +323,8 @@ def test_typing_indicator_and_no_double_send(site, page):
     assert len(held) == 1
 
 
-def test_reduced_motion_is_respected(site, new_page):
+def test_reduced_motion_is_respected(chat, new_page):
     page = new_page(reduced_motion="reduce")
-    open_chat(page, site)
+    open_chat(page, chat)
     dot = page.locator("#typing .dots span").first
     assert dot.evaluate("d => getComputedStyle(d).animationName") == "none"

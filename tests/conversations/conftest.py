@@ -1,4 +1,4 @@
-"""One live assistant (action server + Rasa, SQLite store) for all scripted conversations."""
+"""One live assistant (action server + Rasa, SQLite store) for all scripted conversations, of every trial."""
 import pytest
 
 from harness.servers import Assistant
@@ -11,11 +11,3 @@ def assistant(tmp_path_factory):
     yield running
     running.stop()
 
-
-@pytest.fixture(scope="session")
-def ukall_assistant(tmp_path_factory):
-    """The same servers running the second trial from its file alone (TRIAL_FILE)."""
-    running = Assistant(tmp_path_factory.mktemp("ukall"), today="2026-05-20",
-                        trial_file="trials/ukall_2011.yml").start()
-    yield running
-    running.stop()

@@ -1,6 +1,7 @@
 """Scripted conversations: a readable YAML format run against the live assistant.
 
-A conversation is a list of steps:
+A conversation names its trial (`trial: ID`, sent as the first message's metadata; the
+default trial without it) and is a list of steps:
   - user: what the family types
     expect:
       question: SLOT | null     exactly one question marker for SLOT (null: none)
@@ -28,6 +29,7 @@ NURSE_PHONE = "0808 800 4040"
 
 
 def load_conversations(folder: str = "scripts") -> List[Dict[str, Any]]:
+    """Every conversation in the folder's files, each with the file it came from."""
     conversations = []
     for path in sorted((HERE / folder).glob("*.yml")):
         for conv in yaml.safe_load(path.read_text()):
@@ -96,7 +98,8 @@ def run_conversation(assistant, sender: str, conv: Dict[str, Any]) -> List[Reply
         if "walk" in step:
             replies += _walk(assistant, sender, step, replies, f"{conv['name']} step {n}")
             continue
-        reply = Reply(assistant.say(sender, str(step["user"])))
+        chosen = {"trial": conv["trial"]} if n == 1 and conv.get("trial") else None  # later messages need none
+        reply = Reply(assistant.say(sender, str(step["user"]), metadata=chosen))
         check_reply(reply, step.get("expect") or {}, f"{conv['name']} step {n} ({step['user']!r})")
         replies.append(reply)
     return replies

@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 
 from eligibility import check_answers, load_trial
 from harness.servers import TEST_TODAY
-from harness.walks import ELIGIBLE_WALK, decision, finish, marker, question, reply_to, walk  # noqa: F401 - shared with the tests
+from harness.walks import ELIGIBLE_WALK, UKALL_GIRL, decision, finish, marker, question, reply_to, walk  # noqa: F401 - shared with the tests
 
 import datetime as dt
 
@@ -29,8 +29,8 @@ def slots_from(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def answers_in(slots: Dict[str, Any]) -> Dict[str, Any]:
-    trial = load_trial()
-    return {k: v for k, v in slots.items() if k in trial.answers and v is not None}
+    """The conversation's answers, as its slot `answers` holds them."""
+    return dict(slots.get("answers") or {})
 
 
 def valid(answers: Dict[str, Any]) -> bool:

@@ -1,6 +1,7 @@
 """Two Rasa replicas on PostgreSQL with a Redis lock store and one action server: turns of
-the same conversation alternate between replicas; nothing is lost or duplicated, and the
-decision is the one a single replica gives."""
+the same conversation alternate between replicas; nothing is lost or duplicated, the
+conversation's trial (named by its first message only) is the one the other replica sees,
+and the decision is the one a single replica gives."""
 import json
 
 import psycopg2
@@ -9,7 +10,7 @@ import pytest
 from harness.postgres import PG, fresh_database
 from harness.servers import Assistant, model_path, new_sender
 
-from .helpers import ELIGIBLE_WALK, reply_to, decision, question
+from .helpers import ELIGIBLE_WALK, UKALL_GIRL, reply_to, decision, question
 
 pytestmark = pytest.mark.servers
 
@@ -46,13 +47,15 @@ def pg_events(database, sender):
         return [json.loads(r[0]) for r in cur.fetchall()]
 
 
-@pytest.mark.parametrize("changes,outcome", [({}, "likely_eligible"),
-                                             ({"last_radiotherapy": "6 days ago"}, "not_yet"),
-                                             ({"blood_tests_ok": "not sure"}, "unsure")])
-def test_turns_alternate_between_replicas(replicas, database, changes, outcome):
-    answers = {**ELIGIBLE_WALK, **changes}
+@pytest.mark.parametrize("trial,walk,changes,outcome", [
+    ("MT103-205", ELIGIBLE_WALK, {}, "likely_eligible"),
+    ("MT103-205", ELIGIBLE_WALK, {"last_radiotherapy": "6 days ago"}, "not_yet"),
+    ("MT103-205", ELIGIBLE_WALK, {"blood_tests_ok": "not sure"}, "unsure"),
+    ("UKALL 2011", UKALL_GIRL, {"previous_treatment": "chemotherapy"}, "not_eligible")])
+def test_turns_alternate_between_replicas(replicas, database, trial, walk, changes, outcome):
+    answers = {**walk, **changes}
     sender, sent = new_sender(), ["hi"]
-    pending = question(replicas[0].say(sender, "hi"))
+    pending = question(replicas[0].say(sender, "hi", metadata={"trial": trial}))
     result = None
     for turn in range(1, 60):
         reply = replicas[turn % 2].say(sender, reply_to(pending, answers))
@@ -61,7 +64,7 @@ def test_turns_alternate_between_replicas(replicas, database, changes, outcome):
         if result:
             break
         pending = question(reply)
-    assert result and result["outcome"] == outcome
+    assert result and (result["trial"], result["outcome"]) == (trial, outcome)
     users = [e for e in pg_events(database, sender) if e["event"] == "user"]
     assert [e["text"] for e in users] == sent
     assert len({e["message_id"] for e in users}) == len(users)

@@ -41,11 +41,11 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
 class Session:
     """`python -m shell` in a pseudo-terminal; `say` returns what one turn printed."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *args: str):
         env = dict(os.environ, ASSISTANT_TODAY=TEST_TODAY, PYTHONPATH=str(ROOT), TERM="dumb")
         env.pop("RASA_TOKEN", None)
         self.log = StringIO()
-        self.child = pexpect.spawn(sys.executable, ["-m", "shell", "--url", url], cwd=str(ROOT), env=env,
+        self.child = pexpect.spawn(sys.executable, ["-m", "shell", "--url", url, *args], cwd=str(ROOT), env=env,
                                    encoding="utf-8", timeout=90, dimensions=(60, 200))
         self.child.logfile_read = self.log
         self.banner = self._until_prompt()
@@ -132,6 +132,30 @@ def test_a_nineteen_year_old_is_told_and_the_panel_agrees(assistant):
             "# A real session of the nurse shell (`python -m shell`), recorded by tests/shell/test_shell.py\n"
             "# with SHELL_TRANSCRIPT set; servers started with --enable-api, ASSISTANT_TODAY=2026-09-07.\n\n"
             + shell.transcript)
+
+
+@pytest.mark.servers
+def test_the_shell_chats_about_the_trial_it_is_given(assistant):
+    shell = Session(assistant.url, "--trial", "UKALL 2011")
+    assert "trial UKALL 2011" in shell.banner
+    bot, _ = split(shell.say("hi"))
+    assert "UKALL 2011" in bot and "blinatumomab" not in bot
+    shell.say("1")
+    shell.say("parent")
+    turn = shell.say("she is 6")
+    bot, board = split(turn)
+    assert asking(turn) == "diagnosis" and "Lymphoblastic lymphoma" in bot
+    assert "age_years: 6" in board and "age_1_to_24" not in board.split("unknown")[1]  # the trial's own rules
+    shell.quit()
+
+
+def test_an_unknown_trial_is_refused_with_the_trials_served():
+    child = pexpect.spawn(sys.executable, ["-m", "shell", "--url", f"http://127.0.0.1:{free_port()}", "--trial", "NOPE-3"],
+                          cwd=str(ROOT), env=dict(os.environ, PYTHONPATH=str(ROOT), TERM="dumb"), encoding="utf-8", timeout=60)
+    child.expect(pexpect.EOF)
+    out = child.before.replace("\r", "")
+    child.close()
+    assert child.exitstatus == 2 and "NOPE-3" in out and "'MT103-205'" in out and "'UKALL 2011'" in out
 
 
 @pytest.mark.servers
@@ -257,9 +281,9 @@ def test_buttons_by_number_rendering_and_no_api(fake_rasa):
 
 def test_the_panel_skips_slots_the_engine_does_not_accept():
     today = dt.date.fromisoformat(TEST_TODAY)
-    slots: Dict[str, object] = {"chatting_as": "young_person", "date_of_birth": "he's 9",  # raw text, not yet valid
-                                "age_years": 9, "diagnosis": "other", "last_radiotherapy": "2027-01-01",  # future
-                                "requested_slot": "sex"}
+    slots: Dict[str, object] = {"chatting_as": "young_person", "requested_slot": "reply", "chat": {"pending": "sex"},
+                                "answers": {"date_of_birth": "he's 9", "age_years": 9, "diagnosis": "other",  # not a date
+                                            "last_radiotherapy": "2027-01-01"}}  # in the future
     assert answers_from(slots, load_trial(), today) == {"age_years": 9, "diagnosis": "other"}
     board = flat("\n".join(panel(slots, today)))
     assert "outcome: not_eligible" in board and "failed: b_precursor_all" in board
