@@ -6,4 +6,6 @@ GOALS = {
     "cold_start_ratio_max": 0.45,  # both servers answering, ours / starter
     "train_s_max": 120,  # `rasa train --force`, seconds
     "eligible_messages_max": 16,  # user messages from "hi" to the decision, median of the eligible families
+    "trials_memory_ratio_max": 1.05,  # resident memory serving every trial file / serving one
+    "trials_latency_ratio_max": 1.10,  # mean turn latency serving 20 trial files / serving every file (flat within noise)
 }

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Dict
 
 from goals import GOALS
-from report import _fmt, _get
+from report import _fmt, dig
 
 def plot(o: Dict[str, Any], path: Path) -> None:
     import matplotlib
@@ -46,8 +46,8 @@ def plot(o: Dict[str, Any], path: Path) -> None:
 
     ax = axes[0, 1]
     names = ["ours", "starter"]
-    rasa_mb = [_get(d, "memory_after_warm_up", "rasa", "rss_mb") or 0 for d in (ours, ref)]
-    act_mb = [_get(d, "memory_after_warm_up", "actions", "rss_mb") or 0 for d in (ours, ref)]
+    rasa_mb = [dig(d, "memory_after_warm_up", "rasa", "rss_mb") or 0 for d in (ours, ref)]
+    act_mb = [dig(d, "memory_after_warm_up", "actions", "rss_mb") or 0 for d in (ours, ref)]
     ax.bar(names, rasa_mb, color=[c_o, c_r], label="rasa run")
     ax.bar(names, act_mb, bottom=rasa_mb, color=[c_o, c_r], alpha=0.5, hatch="//", label="rasa run actions")
     for i, (a, b) in enumerate(zip(rasa_mb, act_mb)):
@@ -62,9 +62,9 @@ def plot(o: Dict[str, Any], path: Path) -> None:
     ax = axes[0, 2]
     levels = ["seq", "1", "5", "20"]
     for d, name, col in ((ours, "ours", c_o), (ref, "starter", "#777777")):
-        rows = [d.get("sequential")] + [_get(d, "concurrent", c) for c in levels[1:]]
+        rows = [d.get("sequential")] + [dig(d, "concurrent", c) for c in levels[1:]]
         for key, ls in (("p50_ms", "--"), ("p95_ms", "-"), ("p99_ms", ":")):
-            ax.plot(levels, [(_get(r, key) or np.nan) for r in rows], ls, marker="o", color=col, label=f"{name} {key[:3]}")
+            ax.plot(levels, [(dig(r, key) or np.nan) for r in rows], ls, marker="o", color=col, label=f"{name} {key[:3]}")
     ax.set_yscale("log")
     ax.set_xlabel("concurrent conversations")
     ax.set_ylabel("turn latency, ms (log)")
@@ -73,13 +73,13 @@ def plot(o: Dict[str, Any], path: Path) -> None:
 
     ax = axes[1, 0]
     x = np.arange(len(levels))
-    tp_o = [_get(ours, "sequential", "turns_per_s")] + [_get(ours, "concurrent", c, "turns_per_s") for c in levels[1:]]
-    tp_r = [_get(ref, "sequential", "turns_per_s")] + [_get(ref, "concurrent", c, "turns_per_s") for c in levels[1:]]
+    tp_o = [dig(ours, "sequential", "turns_per_s")] + [dig(ours, "concurrent", c, "turns_per_s") for c in levels[1:]]
+    tp_r = [dig(ref, "sequential", "turns_per_s")] + [dig(ref, "concurrent", c, "turns_per_s") for c in levels[1:]]
     bo = ax.bar(x - 0.2, [v or 0 for v in tp_o], 0.4, color=c_o, label="ours")
     br = ax.bar(x + 0.2, [v or 0 for v in tp_r], 0.4, color=c_r, label="starter")
     ax.bar_label(bo, labels=[_fmt(v) for v in tp_o], fontsize=9)
     ax.bar_label(br, labels=[_fmt(v) for v in tp_r], fontsize=9)
-    errs = [(_get(ours, "concurrent", c, "errors") or 0) + (_get(ours, "concurrent", c, "flow_errors") or 0) for c in levels[1:]]
+    errs = [(dig(ours, "concurrent", c, "errors") or 0) + (dig(ours, "concurrent", c, "flow_errors") or 0) for c in levels[1:]]
     ax.set_xticks(x, levels)
     ax.set_xlabel("concurrent conversations")
     ax.set_ylabel("turns per second")

@@ -28,11 +28,11 @@ def verdict_nlu(a: Dict[str, Any], b: Dict[str, Any]) -> str:
     return f"The numbers support {best}: " + "; ".join(parts) + "."
 
 
-def _ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
+def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
     return round(a / b, 3) if a is not None and b else None
 
 
-def _get(d: Any, *path: Any) -> Any:
+def dig(d: Any, *path: Any) -> Any:
     for p in path:
         if not isinstance(d, dict) or p not in d:
             return None
@@ -44,21 +44,21 @@ LEVELS = ("sequential", "1", "5", "20")
 
 
 def _p95(side: Dict[str, Any], level: str) -> Any:
-    return _get(side, "sequential") if level == "sequential" else _get(side, "concurrent", level)
+    return dig(side, "sequential") if level == "sequential" else dig(side, "concurrent", level)
 
 
 def summary(o: Dict[str, Any]) -> Dict[str, Any]:
     """Each measure beside the starter's, and each goal of bench/goals.py met or not."""
     s = o.get("servers") or {}
     ours, ref = s.get("ours") or {}, s.get("starter") or {}
-    train_ours = _get(o, "train", "ours", "train_s")
-    train_ref = _get(o, "train", "starter", "train_s") or _get(o, "train", "starter", "init_incl_train_s")
+    train_ours = dig(o, "train", "ours", "train_s")
+    train_ref = dig(o, "train", "starter", "train_s") or dig(o, "train", "starter", "init_incl_train_s")
     cold_o, cold_r = ours.get("cold_start_median_s"), ref.get("cold_start_median_s")
-    mem_o, mem_r = _get(ours, "memory_after_warm_up", "total_rss_mb"), _get(ref, "memory_after_warm_up", "total_rss_mb")
-    at_most = lambda ratio, limit: None if ratio is None else ratio <= limit
+    mem_o, mem_r = dig(ours, "memory_after_warm_up", "total_rss_mb"), dig(ref, "memory_after_warm_up", "total_rss_mb")
+    at_most = lambda value, limit: None if value is None else value <= limit
     goals: Dict[str, Dict[str, Any]] = {
-        "cold_start": {"goal": f"ours/ref <= {GOALS['cold_start_ratio_max']}", "ratio": _ratio(cold_o, cold_r)},
-        "memory": {"goal": f"ours/ref <= {GOALS['memory_ratio_max']}", "ratio": _ratio(mem_o, mem_r)},
+        "cold_start": {"goal": f"ours/ref <= {GOALS['cold_start_ratio_max']}", "ratio": ratio(cold_o, cold_r)},
+        "memory": {"goal": f"ours/ref <= {GOALS['memory_ratio_max']}", "ratio": ratio(mem_o, mem_r)},
         "train": {"goal": f"ours < {GOALS['train_s_max']} s", "value": train_ours,
                   "met": None if train_ours is None else train_ours < GOALS["train_s_max"]},
     }
@@ -66,17 +66,25 @@ def summary(o: Dict[str, Any]) -> Dict[str, Any]:
     goals["memory"]["met"] = at_most(goals["memory"]["ratio"], GOALS["memory_ratio_max"])
     for level in LEVELS:
         a, b = _p95(ours, level), _p95(ref, level)
-        ratio = _ratio(_get(a, "p95_ms"), _get(b, "p95_ms"))
-        errors = (_get(a, "errors") or 0) + (_get(a, "flow_errors") or 0) if a else None
-        met = at_most(ratio, GOALS["p95_ratio_max"])
-        goals[f"p95_{level}"] = {"goal": f"ours/ref <= {GOALS['p95_ratio_max']} with 0 errors", "ratio": ratio,
+        p95 = ratio(dig(a, "p95_ms"), dig(b, "p95_ms"))
+        errors = (dig(a, "errors") or 0) + (dig(a, "flow_errors") or 0) if a else None
+        met = at_most(p95, GOALS["p95_ratio_max"])
+        goals[f"p95_{level}"] = {"goal": f"ours/ref <= {GOALS['p95_ratio_max']} with 0 errors", "ratio": p95,
                                  "errors": errors, "met": None if met is None else met and not errors}
-    turns = _get(o, "families", "eligible", "median_turns")
+    turns = dig(o, "families", "eligible", "median_turns")
     goals["eligible_messages"] = {"goal": f"median <= {GOALS['eligible_messages_max']}", "value": turns,
                                   "met": None if turns is None else turns <= GOALS["eligible_messages_max"]}
-    return {"train_s": {"ours": train_ours, "starter": train_ref, "ratio": _ratio(train_ours, train_ref)},
-            "cold_start_s": {"ours": cold_o, "starter": cold_r, "ratio": _ratio(cold_o, cold_r)},
-            "memory_mb": {"ours": mem_o, "starter": mem_r, "ratio": _ratio(mem_o, mem_r)},
+    trials = o.get("trials") or {}
+    goals["trials_memory"] = {"goal": f"every trial / one <= {GOALS['trials_memory_ratio_max']}",
+                              "ratio": trials.get("memory_all_vs_one"),
+                              "met": at_most(trials.get("memory_all_vs_one"), GOALS["trials_memory_ratio_max"])}
+    goals["trials_latency"] = {"goal": f"mean turn, {dig(trials, 'many', 'trial_files')} trials / every trial "
+                                       f"<= {GOALS['trials_latency_ratio_max']}",
+                               "ratio": trials.get("mean_ms_many_vs_all"),
+                               "met": at_most(trials.get("mean_ms_many_vs_all"), GOALS["trials_latency_ratio_max"])}
+    return {"train_s": {"ours": train_ours, "starter": train_ref, "ratio": ratio(train_ours, train_ref)},
+            "cold_start_s": {"ours": cold_o, "starter": cold_r, "ratio": ratio(cold_o, cold_r)},
+            "memory_mb": {"ours": mem_o, "starter": mem_r, "ratio": ratio(mem_o, mem_r)},
             "goals": goals}
 
 
@@ -145,37 +153,37 @@ def markdown(o: Dict[str, Any]) -> str:
              f"{_status((goals.get('cold_start') or {}).get('met'))} |")
     L.append(f"| first reply after ready, s | {_fmt(ours.get('first_reply_median_s'), '', 2)} | "
              f"{_fmt(ref.get('first_reply_median_s'), '', 2)} | "
-             f"{_fmt(_ratio(ours.get('first_reply_median_s'), ref.get('first_reply_median_s')), '×', 2)} | | |")
+             f"{_fmt(ratio(ours.get('first_reply_median_s'), ref.get('first_reply_median_s')), '×', 2)} | | |")
     mem = sm.get("memory_mb") or {}
     L.append(f"| resident memory after warm-up (rasa + actions), MB | {_fmt(mem.get('ours'), '', 0)} | "
              f"{_fmt(mem.get('starter'), '', 0)} | {_fmt(mem.get('ratio'), '×', 2)} | ≤ {GOALS['memory_ratio_max']}× | "
              f"{_status((goals.get('memory') or {}).get('met'))} |")
     for part in ("rasa", "actions"):
-        a, b = _get(ours, "memory_after_warm_up", part, "rss_mb"), _get(ref, "memory_after_warm_up", part, "rss_mb")
+        a, b = dig(ours, "memory_after_warm_up", part, "rss_mb"), dig(ref, "memory_after_warm_up", part, "rss_mb")
         L.append(f"| · of which `{'rasa run' if part == 'rasa' else 'rasa run actions'}`, MB | {_fmt(a, '', 0)} | "
-                 f"{_fmt(b, '', 0)} | {_fmt(_ratio(a, b), '×', 2)} | | |")
-    a, b = _get(ours, "memory_after_load", "total_rss_mb"), _get(ref, "memory_after_load", "total_rss_mb")
+                 f"{_fmt(b, '', 0)} | {_fmt(ratio(a, b), '×', 2)} | | |")
+    a, b = dig(ours, "memory_after_load", "total_rss_mb"), dig(ref, "memory_after_load", "total_rss_mb")
     L.append(f"| resident memory after the load runs, MB | {_fmt(a, '', 0)} | {_fmt(b, '', 0)} | "
-             f"{_fmt(_ratio(a, b), '×', 2)} | | |")
+             f"{_fmt(ratio(a, b), '×', 2)} | | |")
     p95_goal = f"≤ {GOALS['p95_ratio_max']}× p95, 0 errors"
     a, b = ours.get("sequential"), ref.get("sequential")
-    L.append(f"| sequential turn latency p50 / p95 / p99, ms ({_get(a, 'turns')} / {_get(b, 'turns')} turns) | "
-             f"{_lat(a)} | {_lat(b)} | {_fmt(_ratio(_get(a, 'p95_ms'), _get(b, 'p95_ms')), '×', 2)} (p95) | {p95_goal} | "
+    L.append(f"| sequential turn latency p50 / p95 / p99, ms ({dig(a, 'turns')} / {dig(b, 'turns')} turns) | "
+             f"{_lat(a)} | {_lat(b)} | {_fmt(ratio(dig(a, 'p95_ms'), dig(b, 'p95_ms')), '×', 2)} (p95) | {p95_goal} | "
              f"{_status((goals.get('p95_sequential') or {}).get('met'))} |")
-    by_o, by_r = _get(a, "mean_ms_by_turn_number") or {}, _get(b, "mean_ms_by_turn_number") or {}
+    by_o, by_r = dig(a, "mean_ms_by_turn_number") or {}, dig(b, "mean_ms_by_turn_number") or {}
     if by_o or by_r:
         keys = list(dict.fromkeys(list(by_o) + list(by_r)))
         L.append(f"| · sequential mean ms by turn number in the conversation ({' / '.join(keys)}) | "
                  f"{' / '.join(_fmt(by_o.get(k), '', 0) for k in keys)} | {' / '.join(_fmt(by_r.get(k), '', 0) for k in keys)} | | | |")
     for c in ("1", "5", "20"):
-        a, b = _get(ours, "concurrent", c), _get(ref, "concurrent", c)
+        a, b = dig(ours, "concurrent", c), dig(ref, "concurrent", c)
         goal, status = p95_goal, _status((goals.get(f"p95_{c}") or {}).get("met"))
-        L.append(f"| {c} concurrent: p50 / p95 / p99, ms ({_get(a, 'turns')} / {_get(b, 'turns')} turns) | {_lat(a)} | "
-                 f"{_lat(b)} | {_fmt(_ratio(_get(a, 'p95_ms'), _get(b, 'p95_ms')), '×', 2)} (p95) | {goal} | {status} |")
+        L.append(f"| {c} concurrent: p50 / p95 / p99, ms ({dig(a, 'turns')} / {dig(b, 'turns')} turns) | {_lat(a)} | "
+                 f"{_lat(b)} | {_fmt(ratio(dig(a, 'p95_ms'), dig(b, 'p95_ms')), '×', 2)} (p95) | {goal} | {status} |")
         L.append(f"| {c} concurrent: throughput, turns/s · errors (transport + flow) | "
-                 f"{_fmt(_get(a, 'turns_per_s'))} · {_get(a, 'errors')} + {_get(a, 'flow_errors')} | "
-                 f"{_fmt(_get(b, 'turns_per_s'))} · {_get(b, 'errors')} + {_get(b, 'flow_errors')} | "
-                 f"{_fmt(_ratio(_get(a, 'turns_per_s'), _get(b, 'turns_per_s')), '×', 2)} | | |")
+                 f"{_fmt(dig(a, 'turns_per_s'))} · {dig(a, 'errors')} + {dig(a, 'flow_errors')} | "
+                 f"{_fmt(dig(b, 'turns_per_s'))} · {dig(b, 'errors')} + {dig(b, 'flow_errors')} | "
+                 f"{_fmt(ratio(dig(a, 'turns_per_s'), dig(b, 'turns_per_s')), '×', 2)} | | |")
     L.append(f"\nA conversation is {ours.get('turns_per_conversation')} turns for both: ours walks the real flow "
              "(harness/walks.py ELIGIBLE_WALK: hi, yes, parent, answers, checklists, review) to the decision; the "
              "reference loops over its own intents (hi, I am sad, yes, bye). Concurrent levels run "
@@ -183,7 +191,7 @@ def markdown(o: Dict[str, Any]) -> str:
              + ".\n")
 
     an = o.get("startup_anatomy") or {}
-    to, trr = _get(o, "train", "ours") or {}, _get(o, "train", "starter") or {}
+    to, trr = dig(o, "train", "ours") or {}, dig(o, "train", "starter") or {}
     L.append("## What start-up and training are made of\n")
     L.append("| part | seconds |")
     L.append("|---|---|")
@@ -204,7 +212,7 @@ def markdown(o: Dict[str, Any]) -> str:
 
     at = o.get("attribution") or {}
     if at.get("sequential"):
-        seq_main = _get(ours, "sequential", "mean_ms")
+        seq_main = dig(ours, "sequential", "mean_ms")
         L.append("\n## Where a turn of ours goes (diagnostic run)\n")
         L.append(f"A separate launch of ours with Rasa's in-memory tracker store and a timing proxy in front of the action "
                  f"server, {at['sequential'].get('turns')} sequential turns: mean {at['sequential'].get('mean_ms')} ms per "
@@ -273,6 +281,25 @@ def markdown(o: Dict[str, Any]) -> str:
         if f.get("errors"):
             L.append("\nErrors:\n")
             L += [f"- {w}" for w in f["errors"][:15]]
+        L.append("")
+
+    t = o.get("trials") or {}
+    if t:
+        L.append("## Every trial from one deployment\n")
+        L.append("The same model and servers with three trial folders (TRIALS_DIR): the default trial's file alone, "
+                 "every trial file in trials/, and every file plus copies under new ids. Memory after one warm-up "
+                 "conversation; then sequential turns of the default trial's conversation.\n")
+        L.append("| trial files | resident memory, MB | mean / p95 turn, ms (turns) |")
+        L.append("|---|---|---|")
+        for name in ("one", "all", "many"):
+            row = t.get(name) or {}
+            seq = row.get("sequential") or {}
+            L.append(f"| {row.get('trial_files')} ({name}) | {_fmt(dig(row, 'memory', 'total_rss_mb'), '', 0)} | "
+                     f"{_fmt(seq.get('mean_ms'), '', 0)} / {_fmt(seq.get('p95_ms'), '', 0)} ({seq.get('turns')}) |")
+        for key, label in (("trials_memory", "memory, every trial file against one"),
+                           ("trials_latency", "mean turn latency, many trial files against every file")):
+            g = goals.get(key) or {}
+            L.append(f"\n{label}: {_fmt(g.get('ratio'), '×', 3)} (goal: {g.get('goal')}) {_status(g.get('met'))}")
         L.append("")
 
     e = o.get("engine") or {}

@@ -33,13 +33,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import families  # noqa: E402
 from plot import plot  # noqa: E402
-from report import markdown, summary, verdict_nlu  # noqa: E402
+from report import dig, markdown, ratio, summary, verdict_nlu  # noqa: E402
 import latency  # noqa: E402
 import nlu_compare  # noqa: E402
 import starter  # noqa: E402
@@ -55,11 +57,12 @@ HOLDOUT = HERE / "nlu_holdout.yml"
 FULL = {"cold_starts": 3, "sequential_turns": 200, "levels": {1: 4, 5: 3, 20: 1}, "turns_per_conv": None,
         "level_time_limit_s": 300, "families": 40, "family_threads": 4, "families_time_limit_s": 600,
         "parses": 300, "engine_seconds": 2.0, "starter_retrain": True, "attribution_turns": 100, "train_timeout_s": 1200,
-        "quiet_wait_s": 300}
+        "quiet_wait_s": 300, "trials_turns": 150}
 QUICK = {"cold_starts": 1, "sequential_turns": 50, "levels": {1: 1, 5: 1, 20: 1}, "turns_per_conv": 10,
          "level_time_limit_s": 120, "families": 12, "family_threads": 4, "families_time_limit_s": 300,
          "parses": 100, "engine_seconds": 0.5, "starter_retrain": False, "attribution_turns": 30, "train_timeout_s": 1200,
-         "quiet_wait_s": 30}
+         "quiet_wait_s": 30, "trials_turns": 50}
+TRIALS_MANY = 20  # trial files served in the "many" run: every file, then copies under new ids
 
 
 def log(msg: str) -> None:
@@ -171,9 +174,7 @@ class Bench:
     def ours_train(self) -> Dict[str, Any]:
         out_dir = self.tmp / "ours-model"
         logf = self.tmp / "ours-train.log"
-        domain = subprocess.run([sys.executable, "scripts/trial_domain.py"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        res = starter.run_timed([str(RASA), "train", "--force", "--domain", domain, "--fixed-model-name", "bench",
+        res = starter.run_timed([str(RASA), "train", "--force", "--domain", "domain", "--fixed-model-name", "bench",
                                  "--out", str(out_dir)],
                                 ROOT, {**self.env, "RASA_CACHE_DIRECTORY": str(self.tmp / "cache-ours")}, logf,
                                 self.cfg["train_timeout_s"])
@@ -246,10 +247,10 @@ class Bench:
 
     # --- servers -----------------------------------------------------------------------------
 
-    def ours_pair(self, n: int) -> latency.Pair:
+    def ours_pair(self, n: Any, trials_dir: Optional[Path] = None) -> latency.Pair:
         work = self.tmp / f"ours-run-{n}"
         work.mkdir(parents=True, exist_ok=True)
-        a = Assistant(work)  # the tests' servers: same env, endpoints (temp SQLite store) and arguments
+        a = Assistant(work, trials_dir=trials_dir)  # the tests' servers: same env, endpoints (temp SQLite store) and arguments
         env = {**a.env(), "RASA_TELEMETRY_ENABLED": "false", "PYTHONDONTWRITEBYTECODE": "1"}
         return latency.Pair(
             name="ours", cwd=ROOT, env=env,
@@ -348,6 +349,49 @@ class Bench:
                                                         cfg["families_time_limit_s"])
         finally:
             pair.stop()
+
+    def trials_folders(self) -> Dict[str, Path]:
+        """Trial folders to serve: the default trial's file alone, every trial file (as trials/
+        holds them), and every file plus copies under new ids up to TRIALS_MANY files."""
+        files = sorted((ROOT / "trials").glob("*.yml"))
+        default = (ROOT / "trials" / "default").read_text().strip()
+        folders = {}
+        for name, chosen in (("one", [ROOT / "trials" / default]), ("all", files), ("many", files)):
+            folder = self.tmp / f"trials-{name}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "default").write_text(default + "\n")
+            for path in chosen:
+                shutil.copy(path, folder / path.name)
+            for n in range(TRIALS_MANY - len(chosen) if name == "many" else 0):
+                source = files[n % len(files)]
+                data = yaml.safe_load(source.read_text())
+                data["trial"]["id"] = f"COPY-{n:02d}"
+                (folder / f"copy_{n:02d}_{source.name}").write_text(yaml.safe_dump(data, sort_keys=False))
+            folders[name] = folder
+        return folders
+
+    def trials_scale(self) -> Dict[str, Any]:
+        """Serving every trial file against serving one (resident memory after a warm-up
+        conversation) and against many (turn latency): the model and the domain are the same."""
+        out: Dict[str, Any] = {}
+        conv = self.ours_conversation()
+        for name, folder in self.trials_folders().items():
+            pair = self.ours_pair(f"trials-{name}", trials_dir=folder)
+            try:
+                pair.start()
+                latency.sequential(pair.rasa_url, conv, 60, 180, conversations=1)  # warm-up
+                time.sleep(1)
+                memory = pair.memory()
+                seq = latency.sequential(pair.rasa_url, conv, self.cfg["trials_turns"], self.cfg["level_time_limit_s"])
+            finally:
+                pair.stop()
+            out[name] = {"trial_files": len(list(folder.glob("*.yml"))), "memory": memory,
+                         "sequential": {k: v for k, v in seq.items() if k != "error_samples"}}
+            time.sleep(2)
+        out["memory_all_vs_one"] = ratio(dig(out, "all", "memory", "total_rss_mb"), dig(out, "one", "memory", "total_rss_mb"))
+        for stat in ("mean_ms", "p95_ms"):
+            out[f"{stat}_many_vs_all"] = ratio(dig(out, "many", "sequential", stat), dig(out, "all", "sequential", stat))
+        return out
 
     def attribution(self) -> Dict[str, Any]:
         """Where our turn time goes: Rasa's default in-memory tracker store, and the action
@@ -454,6 +498,7 @@ class Bench:
         o["nlu"] = self.step("NLU pipelines on the held-out set", self.nlu)
         self.gate("servers")
         o["servers"] = self.step("servers: cold start, memory, latency", self.servers)
+        o["trials"] = self.step("ours: every trial file served against one, and against many", self.trials_scale)
         o["attribution"] = self.step("ours: where a turn's time goes (diagnostic)", self.attribution)
 
 
