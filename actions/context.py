@@ -40,7 +40,7 @@ def slot_events(trial: Trial, slots: Mapping[str, Any], updates: Mapping[str, An
 def common_values(trial: Trial) -> Dict[str, Any]:
     """Values every response may use."""
     return {"phone": trial.nurse_line.phone, "trial_name": trial.trial.short_name,
-            "trial_status": STATUS[trial.trial.status], "topics": in_words([entry.topic for entry in trial.faq])}
+            "trial_status": STATUS[trial.trial.status], "who_joins": trial.trial.who_joins, "topics": in_words([entry.topic for entry in trial.faq[:3]])}
 
 
 def send(dispatcher: CollectingDispatcher, said: Iterable[Say], trial: Trial) -> None:

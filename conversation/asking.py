@@ -37,7 +37,7 @@ def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, ackno
     answers = answers_of(trial, slots, today)
     confirms = slots.get("confirms") if slot == "confirm" else None
     flow = slot in FLOW_CHOICES
-    question = (flow_question(slot, "", confirms) if flow else
+    question = (flow_question(trial, slot, "", confirms) if flow else
                 answer_question(trial, slot, slots.get("chatting_as") or "parent", answers, today))
     if times > WAY_OUT_AFTER:
         question = question.with_way_out()

@@ -129,11 +129,14 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?:we'?ll|we will) find out", r"rather not (?:answer|say)", r"prefer not to", r"not back yet",
         r"(?:aren'?t|isn'?t|haven'?t|hasn'?t|not) (?:come )?back yet", r"still waiting", r"(?:not|never) (?:been )?(?:tested|checked)",
         r"(?:(?:he|she|they|we|i|it)(?:'re|'s| are| is| was| were)? )?(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) (?:sure|certain)",
+        r"not a clue", r"(?:haven'?t|have not|hasn'?t|has not|weren'?t|wasn'?t|not) (?:been )?told(?: yet)?",
+        r"(?:they|the doctors?|doctors|the team)(?:'ve| have|'s| has)? (?:haven'?t|hasn'?t|not) said(?: yet)?", r"(?:still )?pending",
     ],
     HEDGE: [
         r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
         r"probably(?: not)?", r"likely", r"i think (?:he|she|they|it|we) (?:has|have|did|is|are|does|was)",
         r"might (?:have|be|not)", r"could be", r"sort of", r"kind of", r"kinda", r"i think not",
+        r"i think(?= it'?s| its| it is|\s*[?!.]*$)",  # "ALL, I think?", "I think it's ALL"
         r"(?:i'?d|i would|we'?d|we would)? ?hope (?:not|so)", r"some days", r"on and off", r"partly", r"partially",
         r"a bit of both", r"both", r"not really", r"mostly", r"some days (?:yes|no|good|bad|fine|ok)", r"maybe", r"perhaps", r"possibly", r"some (?:are|were|of them)",
     ],
@@ -393,6 +396,8 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
                     return dt.date(year, 12, 31).isoformat()  # the latest day: windows judged conservatively
                 if re.fullmatch(r"[\d\s]+", t) or (re.fullmatch(r"\d{1,3}\D*", t) and not re.search("|".join(m[:3] for m in MONTHS), t)):
                     raise NotUnderstood("date")
+                if birth and not re.search(r"\b(?:19|20)\d{2}\b|\b(?:this|last) year\b|\d[/.]\d{1,2}[/.]\d", t):
+                    raise NotUnderstood("date_vague")  # "born in march": which year?
                 day = _dateparser(t, today, "first" if birth else "last")
     except ValueError as err:
         if isinstance(err, NotUnderstood):
@@ -426,7 +431,7 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
     t = re.sub(r"^(?:(?:he|she|they) (?:was|were) )?born (?:on |in )?", "", t)
     if re.search(r"\b(?:year|grade|class|form|primary|p|yr)\s*\d", t):
         raise NotUnderstood("age")  # a school year is not an age
-    coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|going on|soon)\s+(\d{1,3})\b|"
+    coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|going on|soon)\s+(\d{1,3})\b(?!\s*(?:and a half\s*)?(?:months?|mths?|weeks?|wks?|days?))|"
                        r"\b(\d{1,3})\s+(?:next|nxt|this|in \d+)\s+(?:days?|weeks?|months?|year)\b", t)
     if coming and (coming.group(2) or not re.search(r"\b(?:is|'s|are|'re|aged?|just turned)\s+\d|^\d{1,3}\b", t)):
         return "years", int(coming.group(1) or coming.group(2)) - 1
@@ -435,10 +440,18 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
         raise NotUnderstood("age")  # "9 or 10": which?
     has_month = re.search("|".join(m[:3] for m in MONTHS), t)
     date_like = re.search(r"\d{1,4}[/.-]\d{1,2}([/.-]\d{2,4})?", t) or re.search(r"\b(19|20)\d{2}\b", t) or has_month
+    if not date_like and re.search(r"\bago\b", t):
+        return "birth", parse_date(t, today, birth=True, oldest=oldest)  # "born 3 weeks ago"
     if not date_like:
-        months = re.search(r"\b(\d{1,3})\s*(?:months?|mths?)\b", t)
+        young = re.search(r"\b(\d{1,3})\s*(days?|weeks?|wks?)\b", t)
+        if young and not re.search(r"years?|yrs?|months?|mths?", t):  # "3 weeks old": a baby's birth, counted back
+            return "birth", (today - dt.timedelta(days=int(young.group(1)) * (7 if young.group(2)[0] == "w" else 1))).isoformat()
+        months = re.search(r"\b(\d{1,3})\s*(?:(?:and )?a (?:half|50)\s*)?(?:months?|mths?)\b", t)  # words_to_digits: "a half" is "a 50"
         if months and not re.search(r"years?|yrs?", t):
             return "years", int(months.group(1)) // 12
+        with_months = re.search(r"\b(\d{1,3}|a|one) (?:years?|yrs?)(?: old)?,? and (?:a half|\d{1,2} (?:months?|mths?))\b", t)
+        if with_months:  # "a year and 2 months", "6 and a half" is already read as 6
+            return "years", 1 if with_months.group(1) in ("a", "one") else int(with_months.group(1))
         m = AGE.search(t)
         if m:
             age = int(m.group(1))
@@ -462,8 +475,8 @@ def parse_choice(text: str, choices: Sequence[Tuple[str, Sequence[str]]] = (), *
             return value
     matches = phrase_matches(t, {value: words for value, words in choices})
     hits = {value for _, _, value, is_negated in matches if not is_negated}
-    said = phrase_hits(masked(t, matches), {v: YES_NO_WORDS[v] for v in (True, False, HEDGE)})
-    if len(hits) == 1 and HEDGE not in said and len(said) < 2:
+    said = phrase_hits(masked(t, matches), {v: YES_NO_WORDS[v] for v in (True, False, HEDGE, UNKNOWN)})
+    if len(hits) == 1 and HEDGE not in said and UNKNOWN not in said and len(said) < 2:
         return next(iter(hits))
     if not hits:
         try:
@@ -475,7 +488,7 @@ def parse_choice(text: str, choices: Sequence[Tuple[str, Sequence[str]]] = (), *
             return says_no[0]
         if plain == UNKNOWN:
             return UNKNOWN
-    raise NotUnderstood("choice_closest" if hits or t else "choice")
+    raise NotUnderstood("choice_closest" if hits or t else "choice", two_ways=len(hits) > 1)
 
 
 def parse_performance(text: str, levels: Sequence[Tuple[int, str]], words: Optional[Mapping[int, Sequence[str]]] = None,

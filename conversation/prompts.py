@@ -139,8 +139,13 @@ def answer_question(trial: Trial, key: str, who: str, answers: Mapping[str, Any]
     return Prompt(key, q.kind, text, [c for c, _ in pairs], [t for _, t in pairs])
 
 
-def flow_question(slot: str, text: str, confirms: Optional[Mapping[str, Any]] = None) -> Prompt:
-    pairs = FLOW_CHOICES[slot]
+def flow_choices(trial: Trial, slot: str) -> List[Tuple[str, str]]:
+    """The choices of a question that fills no answer key; who is chatting offers the trial's audiences."""
+    return [(v, t) for v, t in FLOW_CHOICES[slot] if slot != "chatting_as" or v in trial.audiences]
+
+
+def flow_question(trial: Trial, slot: str, text: str, confirms: Optional[Mapping[str, Any]] = None) -> Prompt:
+    pairs = flow_choices(trial, slot)
     return Prompt(slot, FLOW_KINDS.get(slot, "choice"), text, [c for c, _ in pairs], [t for _, t in pairs],
                     dict(confirms) if confirms is not None else None)
 

@@ -14,12 +14,15 @@ from .parsing import clean
 from .signals import ASK_WHY, CORRECTION, keyword_intent
 
 # A clause asks something when it ends with "?" or opens the way a question does.
-# "when" is left out: "when he was 5" answers a date question.
+# "when" is left out: "when he was 5" answers a date question; "which" asks only as "which one",
+# "which is"... ("..., which he had for his first relapse" answers).
 QUESTION_OPENING = re.compile(
-    r"^(?:what|what'?s|whats|why|how|how'?s|where|who|which|can (?:he|she|they|i|we|you|it)|could (?:he|she|they|i|we|you)|"
+    r"^(?:what|what'?s|whats|why|how|how'?s|where|who|which(?= (?:one|ones|is|are|was|were|of|do|does|did|would|should|will|type|kind|trial|drug|hospital)\b)|can (?:he|she|they|i|we|you|it)|could (?:he|she|they|i|we|you)|"
     r"will (?:he|she|they|i|we|it|you)|would (?:he|she|they|i|we|it|you)|should (?:he|she|they|i|we)|"
     r"is (?:it|there|this|that)|are (?:there|they)|does (?:it|he|she|the|that|this)|do (?:i|we|they|you)|"
     r"did (?:you|they)|tell me|explain)\b")
+# "ALL, I think?": a hedge said as a question leans on the answer; it asks nothing.
+HEDGE_ALONE = re.compile(r"^(?:i think|i believe|i guess|i reckon|maybe|perhaps|probably|possibly|not sure|i'?m not sure)$")
 # Clauses end at ? ! ; and at . or , not followed by a digit ("10.5%", "1,000" stay whole).
 CLAUSE_END = re.compile(r"(?<=[?!;])|(?<=[.,])(?!\d)")
 
@@ -50,7 +53,7 @@ def read(text: Optional[str]) -> Reading:
         body = part.strip(" .!?,;:")
         if not body:
             continue
-        asking = part.rstrip().endswith("?") or bool(QUESTION_OPENING.match(body) or ASK_WHY.search(body))
+        asking = (part.rstrip().endswith("?") and not HEDGE_ALONE.match(body)) or bool(QUESTION_OPENING.match(body) or ASK_WHY.search(body))
         (question if asking else answer).append(body)
     return Reading(text=text or "", clean=clean(text), answer=", ".join(answer), question=", ".join(question),
                    keyword=keyword_intent(text), correction=bool(CORRECTION.search(clean(text))))

@@ -9,6 +9,8 @@ from eligibility import Trial
 from eligibility.explain import headline, long_date, rule_text
 from eligibility.trial import age_keys
 
+from eligibility.engine import age_on
+
 from .prompts import age_today, performance_levels
 
 # No 0/O or 1/I: the code is read out over the phone.
@@ -20,6 +22,17 @@ REFERENCE_LENGTH = 8  # 32**8, about 10**12 codes; the trial is in the summary, 
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def age_in_words(born: str, today: dt.date) -> str:
+    """An age from a date of birth: whole years from 2, else months or days, with the days
+    a baby's rule counts ("7 months (229 days)")."""
+    day = dt.date.fromisoformat(born)
+    years, days = age_on(day, today), (today - day).days
+    if years >= 2:
+        return str(years)
+    months = (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+    return f"{days} day{'s' * (days != 1)}" if months < 2 else f"{months} months ({days} days)"
 
 
 def show_value(trial: Trial, key: str, value: Any, today: dt.date, answers: Optional[Mapping[str, Any]] = None) -> str:
@@ -51,7 +64,7 @@ def answer_lines(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Li
             age = age_today(trial, answers, today)
             born = answers.get(q.key)
             if born and born != "unknown":
-                lines.append(f"{q.label}: {age} (born {long_date(born)})")
+                lines.append(f"{q.label}: {age_in_words(born, today)} (born {long_date(born)})")
             elif age is not None:
                 lines.append(f"{q.label}: {age}")
             elif any(answers.get(k) == "unknown" for k in ages):

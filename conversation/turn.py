@@ -14,16 +14,17 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, next_question
 from eligibility.engine import NOT_ELIGIBLE
+from eligibility.explain import long_date
 from eligibility.trial import age_keys
 
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number_within, parse_performance, parse_yes_no)
-from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, performance_scale, yes_no_words
+from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, flow_choices, performance_scale, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
-from .summary import show_value
+from .summary import age_in_words, show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
 OPENING_SLOTS = ("continue_closed", "chatting_as")  # asked before the trial's questions
@@ -128,13 +129,14 @@ CHATTING_AS = {
 }
 
 
-def _flow_value(slot: str, reading: Reading) -> Optional[str]:
+def _flow_value(trial: Trial, slot: str, reading: Reading) -> Optional[str]:
     t = reading.clean
-    for value, _ in FLOW_CHOICES[slot]:
+    offered = [value for value, _ in flow_choices(trial, slot)]
+    for value in offered:
         if t == value.replace("_", " ") or t == value:
             return value
     if slot == "chatting_as":
-        hits = [v for v, pattern in CHATTING_AS.items() if re.search(pattern, t)]
+        hits = [v for v, pattern in CHATTING_AS.items() if v in offered and re.search(pattern, t)]
         return hits[0] if hits else None
     if slot == "review" and re.search(r"\b(change|wrong|mistake|not right|incorrect|edit|fix|update)\b", t):
         return "change"
@@ -148,16 +150,16 @@ def _flow_value(slot: str, reading: Reading) -> Optional[str]:
 
 
 def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
-    value = _flow_value(requested, reading)
+    value = _flow_value(trial, requested, reading)
     if requested in OPENING_SLOTS and value != "no" and _take_other_facts(trial, slots, requested, reading, today, turn):
-        _opening_facts(slots, requested, reading, value, turn)
+        _opening_facts(trial, slots, requested, reading, value, turn)
         if intent in EXITS:  # "my son is 9, can I talk to a nurse": the facts are kept for the summary
             turn.exit = intent
         return
     if requested == "chatting_as" and value:
         turn.updates[requested] = value
         return
-    if intent in EXITS and not (value and reading.clean in {v for v, _ in FLOW_CHOICES[requested]}):
+    if intent in EXITS and not (value and reading.clean in {v for v, _ in flow_choices(trial, requested)}):
         if not (requested == "offer_handoff" and intent == "handoff"):
             turn.exit = intent
             return
@@ -184,11 +186,11 @@ def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: T
     _digress_or_fail(trial, slots, requested, reading, intent, today, turn)
 
 
-def _opening_facts(slots, requested, reading: Reading, value, turn: Turn) -> None:
+def _opening_facts(trial, slots, requested, reading: Reading, value, turn: Turn) -> None:
     """Facts stated before the questions ("hi, my daughter is 7 and has relapsed pre-B ALL") were
     taken; a family that gives them is going on, and may have said who they are."""
     turn.updates["continue_closed"] = "yes"
-    who = value if requested == "chatting_as" else _flow_value("chatting_as", reading)
+    who = value if requested == "chatting_as" else _flow_value(trial, "chatting_as", reading)
     if who and not slots.get("chatting_as"):
         turn.updates["chatting_as"] = who
 
@@ -242,7 +244,9 @@ def _parse(trial, slots, key, text, today):
         if spec.kind == "number":
             return key, parse_number_within(text, spec)
         return key, parse_choice(text, choices=choice_words(trial, key))
-    except NotUnderstood:
+    except NotUnderstood as err:
+        if err.detail.get("two_ways"):
+            raise  # the answer names two choices: never a narrower reading of one in their place
         facts = extract_facts(text, today, trial)  # "he had his transplant 2 months ago": the topic's own reading
         if key in facts:
             return key, facts[key]
@@ -420,6 +424,8 @@ def describe(trial, key, value, today) -> str:
         label = trial.question(asked_as).label.lower()
         return f"{label} {value}" if value != UNKNOWN else f"{label} not known"
     label = next((q.label for q in trial.questions if q.key == key), key)
+    if value not in (UNKNOWN, None) and any(spec.asked_as == key for spec in trial.answers.values()):
+        return f"{label.lower()}: {age_in_words(value, today)} (born {long_date(value)})"  # the date of birth
     return f"{label.lower()}: {show_value(trial, key, value, today)}"
 
 

@@ -1,9 +1,11 @@
 """The evaluator: answers and a day in, a result out. No I/O, no clock, no framework.
 
 Conditions use three-valued logic (True, False, None = unknown), so a missing or
-"unknown" answer makes a criterion unknown rather than a guess. Windows are
-exclusions with a date: they fail only until last + window, so they can be waited
-out; every other failure is final.
+"unknown" answer makes a criterion unknown rather than a guess (unless the trial file
+says the rule holds when its answer is not known). Windows are exclusions with a date:
+they fail only until last + window, so they can be waited out; every other failure is
+final. A rule the trial's own records disagree on is never failed: unknown when it
+would apply, for the trial team to decide.
 """
 from __future__ import annotations
 
@@ -80,6 +82,19 @@ class _Context:
         # A birthday may fall between today and that day.
         return True if years < limit - 1 or day <= self.today else None
 
+    def days_at_most(self, limit: int) -> Optional[bool]:
+        """At most `limit` days old today. With only whole years, a year is 365 days: under one
+        year holds a limit of a year, one year or more does not."""
+        born = self.value(self.dob_key) if self.dob_key else None
+        if born is not None:
+            return (self.today - born).days <= limit
+        years = self.value(self.age_key) if self.age_key else None
+        if years is None:
+            return None
+        if 365 * years >= limit:
+            return False
+        return True if 365 * (years + 1) <= limit + 1 else None
+
     def test(self, cond: Mapping[str, Any]) -> Optional[bool]:
         return compiled(cond)(self)
 
@@ -141,6 +156,9 @@ def _compile(cond: Mapping[str, Any]) -> Test:
             below = ctx.age_below(limit, ctx.start if on_start else ctx.today)
             return None if below is None else not below
         return at_least
+    if "age_days_at_most" in cond:
+        days = cond["age_days_at_most"]
+        return lambda ctx: ctx.days_at_most(days)
     key = cond["key"]
     op = next(op for op in _LEAF if op in cond)
     check, target, unsure_otherwise = _LEAF[op], cond[op], cond.get("otherwise") == UNKNOWN
@@ -167,7 +185,9 @@ def _status(ctx: _Context, c: Criterion) -> Tuple[str, Optional[dt.date]]:
     if c.type == "inclusion":
         applies = None if applies is None else not applies
     if applies is None:
-        return UNKNOWN_STATUS, None
+        return (HOLDS, None) if c.holds_when_unknown else (UNKNOWN_STATUS, None)
+    if c.type == "sources_disagree":  # the trial team decides: never failed
+        return (UNKNOWN_STATUS, None) if applies else (HOLDS, None)
     return (FAILED, end) if applies else (HOLDS, None)
 
 

@@ -39,11 +39,12 @@ CAVEAT = {"closed": "Only the trial team could confirm this, and this trial is n
 
 
 def say(text: Audience, who: str) -> str:
-    """The wording for who is chatting; a professional reads the parent's, about "the child"."""
-    if who == "young_person":
+    """The wording for who is chatting; a professional reads the parent's, about "the child"
+    (or "the baby"). A trial that no young person reads has only the parent's."""
+    if who == "young_person" and text.young_person is not None:
         return text.young_person
     if who == "professional":
-        return re.sub(r"\b([Yy])our child\b", lambda m: "The child" if m.group(1) == "Y" else "the child", text.parent)
+        return re.sub(r"\b([Yy])our (child|baby)\b", lambda m: ("The " if m.group(1) == "Y" else "the ") + m.group(2), text.parent)
     return text.parent
 
 

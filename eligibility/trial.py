@@ -58,7 +58,7 @@ class AnswerSpec(Strict):
 
 class Audience(Strict):
     parent: str
-    young_person: str
+    young_person: Optional[str] = None  # required where the trial's audiences include the young person
 
 
 class Window(Strict):
@@ -76,6 +76,9 @@ class Window(Strict):
 Condition = Dict[str, Any]
 
 LEAF_OPS = ("equals", "in", "is", "greater_than", "at_least", "less_than", "at_most")
+# Conditions on the age the trial's age keys give: whole years below or at least a limit, or
+# at most a number of days old (a baby's trial).
+AGE_OPS = ("age_below", "age_at_least", "age_days_at_most")
 
 
 def check_condition(cond: Any, where: str) -> None:
@@ -88,10 +91,11 @@ def check_condition(cond: Any, where: str) -> None:
             raise ValueError(f"{where}.{op}: a non-empty list and nothing beside it")
         for i, sub in enumerate(cond[op]):
             check_condition(sub, f"{where}.{op}[{i}]")
-    elif "age_below" in cond or "age_at_least" in cond:
-        (op,) = [k for k in ("age_below", "age_at_least") if k in cond]
-        if set(cond) - {op, "day"} or cond.get("day", "today") not in ("today", "start"):
-            raise ValueError(f"{where}: {op} takes only 'day: today|start'")
+    elif any(op in cond for op in AGE_OPS):
+        (op,) = [k for k in AGE_OPS if k in cond]
+        days = ("today",) if op == "age_days_at_most" else ("today", "start")  # a baby's days are counted on today
+        if set(cond) - {op, "day"} or cond.get("day", "today") not in days:
+            raise ValueError(f"{where}: {op} takes only 'day: {'|'.join(days)}'")
     elif "key" in cond:
         ops = [k for k in cond if k in LEAF_OPS]
         extra = set(cond) - {"key", "otherwise"} - set(LEAF_OPS)
@@ -100,7 +104,7 @@ def check_condition(cond: Any, where: str) -> None:
         if cond.get("otherwise", "false") not in ("false", "unknown"):
             raise ValueError(f"{where}.otherwise: false or unknown")
     else:
-        raise ValueError(f"{where}: expected all, any, age_below, age_at_least or key")
+        raise ValueError(f"{where}: expected all, any, {', '.join(AGE_OPS)} or key")
 
 
 def condition_keys(cond: Optional[Condition], age_keys: List[str]) -> List[str]:
@@ -112,15 +116,21 @@ def condition_keys(cond: Optional[Condition], age_keys: List[str]) -> List[str]:
         for sub in cond.get("all") or cond.get("any"):
             out += [k for k in condition_keys(sub, age_keys) if k not in out]
         return out
-    if "age_below" in cond or "age_at_least" in cond:
+    if any(op in cond for op in AGE_OPS):
         return list(age_keys)
     return [cond["key"]]
 
 
 class Criterion(Strict):
     id: str
-    type: Literal["inclusion", "exclusion"]
+    # inclusion: the test must hold. exclusion: the trial is closed to the child when it holds.
+    # sources_disagree: the trial's own records disagree on this rule, so when the test holds
+    # (or is not known) the criterion is unknown, for the trial team to decide; never failed.
+    type: Literal["inclusion", "exclusion", "sources_disagree"]
     test: Optional[Condition] = None
+    # The criterion holds when its answers are not known ("a baby whose result is not known
+    # can still join"); the question is still asked, since a yes can rule the child out.
+    holds_when_unknown: bool = False
     window: Optional[Window] = None
     not_applicable_when: Optional[Condition] = None
     rule: Audience
@@ -138,6 +148,8 @@ class Criterion(Strict):
             raise ValueError("a criterion needs a test, a window or both")
         if values["window"] is not None and values["type"] != "exclusion":
             raise ValueError("only an exclusion has a window")
+        if values["type"] == "sources_disagree" and (values["test"] is None or values["holds_when_unknown"]):
+            raise ValueError("a rule the sources disagree on has a test, and stays unknown when its answer is")
         for field in ("test", "not_applicable_when"):
             if values[field] is not None:
                 check_condition(values[field], field)
@@ -255,14 +267,35 @@ class Identity(Strict):
     sponsor: str
     chief_investigator: str
     source: str
+    who_joins: str = "the young person"  # who the trial is for, as the opening names them ("the baby")
 
     @property
     def recruiting(self) -> bool:
         return self.status == "open"
 
 
+WHO_CHATS = ("parent", "young_person", "professional")
+
+
+def _audience_texts(value: Any, where: str):
+    """(where, Audience) for every wording in a parsed part of the trial file."""
+    if isinstance(value, Audience):
+        yield where, value
+    elif isinstance(value, BaseModel):
+        for name in value.__fields__:
+            yield from _audience_texts(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, (list, tuple)):
+        for n, item in enumerate(value):
+            yield from _audience_texts(item, f"{where}.{getattr(item, 'key', None) or getattr(item, 'id', None) or n}")
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            yield from _audience_texts(item, f"{where}.{k}")
+
+
 class Trial(Strict):
     trial: Identity
+    # Who may be chatting: a baby's trial is read by a parent or a professional, never the patient.
+    audiences: List[Literal["parent", "young_person", "professional"]] = list(WHO_CHATS)
     nurse_line: NurseLine
     answers: Dict[str, AnswerSpec]
     criteria: List[Criterion]
@@ -270,6 +303,15 @@ class Trial(Strict):
     performance_scales: Dict[str, Scale] = {}
     checklists: List[Checklist] = []
     faq: List[Faq] = []
+
+    @root_validator(skip_on_failure=True)
+    def _young_person_wording(cls, values):
+        if "young_person" in values["audiences"]:
+            for part in ("criteria", "questions", "checklists", "performance_scales", "faq"):
+                for where, text in _audience_texts(values[part], part):
+                    if text.young_person is None:
+                        raise ValueError(f"{where}.young_person: the trial's audiences include the young person")
+        return values
 
     @root_validator(skip_on_failure=True)
     def _references(cls, values):
@@ -391,4 +433,35 @@ def _load(path: Path) -> Trial:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise TrialFileError(f"{path}: {err}") from None
-    return parse_trial(data, str(path))
+    return parse_trial(with_shared(data, path), str(path))
+
+
+SHARED = "shared"
+SHARED_FILE = Path("shared") / "answers.yml"
+
+
+def with_shared(data: Any, path: Path) -> Any:
+    """The trial file's data with its shared answers filled in. An answer that means the same in
+    every trial asking it (where the illness stands now) is written once, in shared/answers.yml
+    beside the trial files: its kind and values, and the question that asks it. A trial names
+    it with `KEY: shared` among its answers and `{key: KEY, shared: true, why: ...}` among its
+    questions, where its own fields (the criterion whose "why" it gives, its wording) come first."""
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return data
+    questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+    named = [k for k, v in data["answers"].items() if v == SHARED]
+    named += [q.get("key") for q in questions if isinstance(q, dict) and q.get(SHARED)]
+    if not named:
+        return data
+    source = next((f / SHARED_FILE for f in (path.parent, TRIALS) if (f / SHARED_FILE).exists()), TRIALS / SHARED_FILE)
+    try:
+        shared = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise TrialFileError(f"{source}: {err}") from None
+    for key in named:
+        if not isinstance(shared.get(key), dict) or not {"answer", "question"} <= set(shared[key]):
+            raise TrialFileError(f"{path}: answers.{key}: {source} has no shared answer {key!r} (with its answer and question)")
+    answers = {k: (shared[k]["answer"] if v == SHARED else v) for k, v in data["answers"].items()}
+    asked = [{**shared[q["key"]]["question"], **{k: v for k, v in q.items() if k != SHARED}}
+             if isinstance(q, dict) and q.get(SHARED) else q for q in questions]
+    return {**data, "answers": answers, "questions": asked}

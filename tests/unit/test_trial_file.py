@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from eligibility import TrialFileError, evaluate, load_trial, next_question
-from eligibility.trial import default_path, parse_trial
+from eligibility.trial import default_path, parse_trial, with_shared
 
 from .conftest import DATA
 
@@ -94,3 +94,50 @@ def test_next_question_on_the_second_trial():
     assert next_question({}, DAY, OTHER) == "date_of_birth"
     assert next_question({"date_of_birth": "2015-01-01"}, DAY, OTHER) is None
     assert next_question({"date_of_birth": "1990-01-01", "smoker": False}, DAY, OTHER) == "weight_kg"
+
+
+def raw_trial(name):
+    path = default_path().parent / name
+    return with_shared(yaml.safe_load(path.read_text()), path)
+
+
+@pytest.mark.parametrize("name,mutate,field", [
+    ("all_r3.yml", lambda d: d["criteria"][6].pop("test"), "criteria.6"),
+    ("all_r3.yml", lambda d: d["criteria"][6].update(holds_when_unknown=True), "criteria.6"),
+    ("all_r3.yml", lambda d: d["criteria"][6].update(type="maybe"), "criteria.6.type"),
+    ("interfant_06.yml", lambda d: d["criteria"][1].update(test={"age_days_at_most": 365, "day": "start"}), "criteria.1: test"),
+    ("interfant_06.yml", lambda d: d.update(audiences=["parent", "baby"]), "audiences"),
+    ("interfant_06.yml", lambda d: d.update(audiences=["parent", "young_person", "professional"]),
+     "criteria.all_or_mixed.rule.young_person"),
+])
+def test_the_new_vocabulary_refuses_a_malformed_file_naming_the_field(name, mutate, field):
+    data = copy.deepcopy(raw_trial(name))
+    mutate(data)
+    with pytest.raises(TrialFileError) as err:
+        parse_trial(data)
+    assert field in str(err.value)
+
+
+def test_a_shared_answer_that_does_not_exist_names_the_key(tmp_path):
+    data = yaml.safe_load((default_path().parent / "all_r3.yml").read_text())
+    data["answers"]["where_it_is"] = "shared"
+    path = tmp_path / "trial.yml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(TrialFileError, match="answers.where_it_is"):
+        load_trial(path)
+
+
+def test_a_shared_answer_is_written_once_and_means_the_same_in_each_trial():
+    shared = yaml.safe_load((default_path().parent / "shared" / "answers.yml").read_text())
+    for key in shared:
+        using = [p.name for p in default_path().parent.glob("*.yml") if f"{key}: shared" in p.read_text()]
+        assert len(using) >= 2, (key, using)
+        for name in using:
+            trial = load_trial(default_path().parent / name)
+            assert trial.answers[key].dict() == parse_trial_answer(shared[key]["answer"])
+            assert trial.question(key).label == shared[key]["question"]["label"]
+
+
+def parse_trial_answer(spec):
+    from eligibility.trial import AnswerSpec
+    return AnswerSpec.parse_obj(spec).dict()

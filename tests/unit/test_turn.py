@@ -179,7 +179,7 @@ def test_questions_carry_the_contract_marker():
     assert q.marker() == {"question": {"slot": "prior_blinatumomab", "kind": "yes_no", "choices": ["no", "yes", "I don't know"]}}
     assert answer_question(TRIAL, "relapsed_or_refractory", "parent", {}, TODAY).choices[0] == "yes"
     assert answer_question(TRIAL, "date_of_birth", "parent", {}, TODAY).marker()["question"]["choices"] == []
-    assert flow_question("chatting_as", "").choices == ["parent", "young_person", "professional"]
+    assert flow_question(TRIAL, "chatting_as", "").choices == ["parent", "young_person", "professional"]
 
 
 def test_the_performance_question_follows_age():
