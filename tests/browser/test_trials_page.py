@@ -83,3 +83,13 @@ def test_trials_json_lists_the_trials_served(site):
                       for tid, t in served().items()]
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(site + "trials.yml", timeout=10)
+
+
+def test_a_babys_trial_offers_a_parent_or_a_professional_only(site, page):
+    open_chat(page, f"{site}?trial={quote('Interfant-06')}")
+    expect(page.locator("#log")).to_contain_text("the baby's own doctor")
+    choice(page, "yes").click()
+    settled(page)
+    assert slot(page) == "chatting_as"
+    expect(page.locator("#choices button")).to_have_count(2)
+    expect(choice(page, "young_person")).to_have_count(0)
