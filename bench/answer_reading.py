@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from conversation.turn import take_turn  # noqa: E402
 from eligibility import evaluate, load_trial  # noqa: E402
+from eligibility.served import served  # noqa: E402
 
 HERE = ROOT / "bench" / "answers"
 RESULTS = ROOT / "bench" / "results"
@@ -42,9 +43,9 @@ def kind_of(trial, key: str) -> str:
     return spec.kind
 
 
-def reading(turn, key: str) -> Any:
+def reading(trial, turn, key: str) -> Any:
     """What the turn stored for the question on `key`, or "ask" when it stored nothing."""
-    age_keys = [k for k, s in (load_trial().answers.items()) if s.asked_as == key]
+    age_keys = [k for k, s in trial.answers.items() if s.asked_as == key]
     stored = {k: v for k, v in turn.updates.items() if k in [key, *age_keys] and v is not None}
     if not stored:
         return ASK
@@ -73,13 +74,25 @@ def outcome(trial, answers: Dict[str, Any], today: dt.date) -> str:
 SETS = {"labelled": "written apart, then used to improve the reading",
         "heldout": "written apart, measured untuned (85.8%), then used to improve the reading",
         "final": "written apart, measured untuned (88.4%, 6 outcome-changing misreadings not said back), then its "
-                 "harmful classes mended"}
+                 "harmful classes mended",
+        "all_r3": "ALL R3's questions, written apart; measured untuned first (see its note in results)",
+        "interfant_06": "Interfant-06's questions, written apart; measured untuned first (see its note in results)"}
 
 
-def measure(trial, name: str) -> Dict[str, Any]:
+def load_set(name: str):
+    """(trial, the child it is read for, today, labelled answers). A set of the default trial is a
+    list, read for baseline.yml's child; another trial's set names it, and baseline.yml's
+    `by_trial` gives its child."""
     setup = plain(yaml.safe_load((HERE / "baseline.yml").read_text()))
-    today = dt.date.fromisoformat(setup["today"])
-    items = plain(yaml.safe_load((HERE / f"{name}.yml").read_text()))
+    data = plain(yaml.safe_load((HERE / f"{name}.yml").read_text()))
+    if isinstance(data, dict):
+        setup = {**setup, **setup["by_trial"][data["trial"]]}
+        return served()[data["trial"]], setup, dt.date.fromisoformat(setup["today"]), data["answers"]
+    return load_trial(), setup, dt.date.fromisoformat(setup["today"]), data
+
+
+def measure(name: str) -> Dict[str, Any]:
+    trial, setup, today, items = load_set(name)
     conventions = {(c["q"], c["say"]): c for c in plain(yaml.safe_load((HERE / "conventions.yml").read_text()))}
     as_written = 0
     right, total = Counter(), Counter()
@@ -92,7 +105,7 @@ def measure(trial, name: str) -> Dict[str, Any]:
             child.pop(k, None)
         slots = {"continue_closed": "yes", "chatting_as": "parent", **child}
         turn = take_turn(trial, slots, key, text, None, 0.0, today)
-        got = reading(turn, key)
+        got = reading(trial, turn, key)
         as_written += got == written
         kind = kind_of(trial, key)
         total[kind] += 1
@@ -109,7 +122,7 @@ def measure(trial, name: str) -> Dict[str, Any]:
             (harmful_said_back if said_back else harmful).append(wrong[-1])
     n, ok = sum(total.values()), sum(right.values())
     return {
-        "set": name, "how": SETS.get(name, ""), "answers": n, "read_right": ok, "accuracy": round(ok / n, 4),
+        "set": name, "trial": trial.trial.id, "how": SETS.get(name, ""), "answers": n, "read_right": ok, "accuracy": round(ok / n, 4),
         "accuracy_on_labels_as_written": round(as_written / n, 4),
         "by_kind": {k: {"answers": total[k], "accuracy": round(right[k] / total[k], 4)} for k in sorted(total)},
         "outcome_changing_not_said_back": harmful, "outcome_changing_said_back": harmful_said_back, "misread": wrong,
@@ -117,8 +130,7 @@ def measure(trial, name: str) -> Dict[str, Any]:
 
 
 def main(*names: str) -> int:
-    trial = load_trial()
-    reports = [measure(trial, name) for name in (names or SETS)]
+    reports = [measure(name) for name in (names or SETS)]
     n = sum(r["answers"] for r in reports)
     ok = sum(r["read_right"] for r in reports)
     summary = {"date": dt.date.today().isoformat(), "goal": GOAL, "answers": n, "accuracy": round(ok / n, 4),
@@ -134,11 +146,11 @@ def main(*names: str) -> int:
              f"{sum(1 for _ in yaml.safe_load((HERE / 'conventions.yml').read_text()))} labels of the first set "
              "where the product reads by a rule the writer did not know (ranges, a month or year alone). The activity "
              "scales offer one choice below 50, so any score at or below it counts as that one answer.", "",
-             "| set | how it was used | answers | " + " | ".join(kinds) + " | all | outcome-changing, not said back | said back first |",
-             "|---|---|---|" + "---|" * len(kinds) + "---|---|---|"]
+             "| set | trial | how it was used | answers | " + " | ".join(kinds) + " | all | outcome-changing, not said back | said back first |",
+             "|---|---|---|---|" + "---|" * len(kinds) + "---|---|---|"]
     for r in reports:
         cells = [f"{r['by_kind'][k]['accuracy']:.1%}" if k in r["by_kind"] else "" for k in kinds]
-        lines.append(f"| {r['set']} | {r['how']} | {r['answers']} | " + " | ".join(cells) +
+        lines.append(f"| {r['set']} | {r['trial']} | {r['how']} | {r['answers']} | " + " | ".join(cells) +
                      f" | **{r['accuracy']:.1%}** | {len(r['outcome_changing_not_said_back'])} | {len(r['outcome_changing_said_back'])} |")
     lines += ["", f"All sets: **{ok / n:.1%}** (goal {GOAL:.0%}: {'met' if ok / n >= GOAL else 'not met'}); "
               f"outcome-changing misreadings not said back first: **{summary['outcome_changing_not_said_back']}** (goal 0).", ""]
