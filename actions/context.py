@@ -44,14 +44,11 @@ def common_values(trial: Trial) -> Dict[str, Any]:
 
 
 def send(dispatcher: CollectingDispatcher, said: Iterable[Say], trial: Trial) -> None:
+    """One message for each thing said: its words, buttons and marker travel together."""
     for item in said:
-        if item.response:
-            dispatcher.utter_message(response=item.response, buttons=item.buttons or None,
-                                     **{**common_values(trial), **item.values})
-        elif item.text:
-            dispatcher.utter_message(text=item.text, buttons=item.buttons or None)
-        if item.custom:
-            dispatcher.utter_message(json_message=item.custom)
+        words = ({"response": item.response, **common_values(trial), **item.values} if item.response else
+                 {"text": item.text} if item.text else {})
+        dispatcher.utter_message(buttons=item.buttons or None, json_message=item.custom, **words)
 
 
 def guarded(run):

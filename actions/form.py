@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from conversation.asking import ask, reply_turn
@@ -22,6 +22,11 @@ from .context import guarded, send, slot_events, today, trial_of
 log = logging.getLogger(__name__)
 REPLY = "reply"
 
+
+def asking_again(pending: Any) -> List[Dict[str, Any]]:
+    """While a question is pending the form asks for the next reply: said here, the reply slot
+    need not be emptied (the next message fills it again) and Rasa adds no request of its own."""
+    return [SlotSet(REQUESTED_SLOT, REPLY)] if pending else []
 
 class ValidateConversationForm(FormValidationAction):
     def name(self) -> Text:
@@ -44,11 +49,11 @@ class ValidateConversationForm(FormValidationAction):
                           float(intent.get("confidence") or 0.0), today())
         send(dispatcher, turn.said, trial)
         log.info("form turn: pending=%s next=%s", (tracker.get_slot(CHAT) or {}).get(PENDING), turn.updates.get(PENDING))
-        return [SlotSet(REPLY, None)] + slot_events(trial, tracker.slots, turn.updates)
+        return slot_events(trial, tracker.slots, turn.updates) + asking_again(turn.updates[PENDING])
 
     def recover(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
         """After a failure the question pending is asked again, as if the reply had not come."""
-        events: List[Dict[str, Any]] = [SlotSet(REPLY, None)]
+        events: List[Dict[str, Any]] = asking_again(True)
         pending = (tracker.get_slot(CHAT) or {}).get(PENDING)
         if pending:
             try:

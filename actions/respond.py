@@ -6,7 +6,7 @@ import logging
 from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from conversation.asking import opening_turn
@@ -21,6 +21,7 @@ from eligibility import InvalidAnswer, Trial, check_answer
 from eligibility.served import default_trial, served, trial_named
 
 from .context import common_values, guarded, send, slot_events, today, trial_of
+from .form import asking_again
 
 log = logging.getLogger(__name__)
 FORM = "conversation_form"
@@ -48,16 +49,19 @@ def start(dispatcher: CollectingDispatcher, trial: Trial, text: str) -> List[Eve
         facts[key] = value.isoformat() if hasattr(value, "isoformat") else value
     turn = opening_turn(trial, facts, today())
     send(dispatcher, turn.said, trial)
-    return [SlotSet(TRIAL, trial.trial.id), *slot_events(trial, {}, {**facts, **turn.updates}), ActiveLoop(FORM)]
+    # The form is active and its first question asked: recorded as the form's own run (it requests
+    # the reply), so Rasa listens next instead of running the form with nothing typed.
+    return [SlotSet(TRIAL, trial.trial.id), *slot_events(trial, {}, {**facts, **turn.updates}), ActiveLoop(FORM),
+            *asking_again(True), ActionExecuted(FORM)]
 
 
 def hand_off(dispatcher: CollectingDispatcher, trial: Trial, slots: Mapping[str, Any]) -> Dict[str, Any]:
     """The nurse line's number, a reference and a summary, as text and as the contract's payload."""
     reference = slots.get("reference") or new_reference()
     summary = handoff_summary(trial, answers_of(trial, slots, today()), slots.get("decision"), today())
-    dispatcher.utter_message(response="utter_handoff", reference=reference, summary=summary,
-                             hours=trial.nurse_hours(), **common_values(trial))
-    dispatcher.utter_message(json_message={"handoff": {"phone": trial.nurse_line.phone, "reference": reference, "summary": summary}})
+    dispatcher.utter_message(response="utter_handoff", reference=reference, summary=summary, hours=trial.nurse_hours(),
+                             json_message={"handoff": {"phone": trial.nurse_line.phone, "reference": reference, "summary": summary}},
+                             **common_values(trial))
     log.info("hand-off made")
     return {"reference": reference}
 
@@ -69,8 +73,7 @@ def offer_next_step(dispatcher: CollectingDispatcher, slots: Mapping[str, Any]) 
     times = (slots.get("next_step_asked") or 0) + 1
     question = next_step_question("")
     dispatcher.utter_message(response="utter_ask_next_step" if times % 2 else "utter_ask_next_step_again",
-                             buttons=question.buttons())
-    dispatcher.utter_message(json_message=question.marker())
+                             buttons=question.buttons(), json_message=question.marker())
     return {"next_step_asked": times}
 
 

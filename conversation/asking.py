@@ -43,7 +43,7 @@ def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, ackno
         question = question.with_way_out()
     if not flow:
         text = f"{domain_text('utter_thanks_prefix')} {question.text}" if acknowledge else question.text
-        turn.said.append(Say(text=text, buttons=question.buttons()))
+        turn.said.append(Say(text=text, buttons=question.buttons(), custom=question.marker()))
     else:
         if slot == "continue_closed" and not slots.get("opening_done"):
             turn.say("utter_opening")
@@ -55,8 +55,7 @@ def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, ackno
             values["summary"] = "\n".join("- " + line for line in answer_lines(trial, answers, today))
         if confirms:
             values["facts"] = "; ".join(describe(trial, k, v, today) for k, v in confirms.items())
-        turn.said.append(Say(response=f"utter_ask_{slot}", values=values, buttons=question.buttons()))
-    turn.said.append(Say(custom=question.marker()))
+        turn.said.append(Say(response=f"utter_ask_{slot}", values=values, buttons=question.buttons(), custom=question.marker()))
     return turn
 
 

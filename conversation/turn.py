@@ -452,9 +452,6 @@ def _digress_or_fail(trial, slots, requested, reading: Reading, intent, today, t
 
 
 def _fail(trial, slots, requested, turn: Turn, hint: str) -> None:
-    failures = dict(slots.get("failures") or {})
-    failures[requested] = failures.get(requested, 0) + 1
-    turn.updates["failures"] = failures
     turn.say(f"utter_invalid_{hint}")
 
 

@@ -189,7 +189,7 @@ def test_an_action_that_fails_says_sorry_and_asks_again(dispatcher, monkeypatch)
     events = run(ValidateConversationForm(), dispatcher, tracker)
     assert dispatcher.messages[0]["response"] == "utter_error"
     assert [q["slot"] for q in markers(dispatcher)] == ["sex"]
-    assert SlotSet("reply", None) in events
+    assert SlotSet("requested_slot", "reply") in events
 
 
 def test_the_third_ask_in_a_row_comes_with_i_dont_know_and_the_nurse():
@@ -231,4 +231,18 @@ def test_after_the_questions_every_message_gets_a_way_on_and_never_the_same_repl
 
 def test_a_turn_sets_only_the_slots_it_changes(dispatcher):
     slots = validate(dispatcher, {"age_years": 9}, "sex", "purple")
-    assert set(slots) <= {"reply", "chat", "requested_slot"}
+    assert set(slots) == {"chat", "requested_slot"}  # the reply stays: the next message fills it again
+
+
+def test_a_question_and_its_marker_are_one_message(dispatcher):
+    validate(dispatcher, {}, "date_of_birth", "9 years old")
+    asked = [m for m in dispatcher.messages if m.get("custom")]
+    assert len(asked) == 1 and asked[0]["text"].endswith("Is your child a boy or a girl?") and asked[0]["buttons"]
+
+
+def test_the_start_records_the_forms_run_so_rasa_listens_next(dispatcher):
+    events = run(ActionRespond(), dispatcher, make_tracker(text="hi", intent="greet"))
+    assert events[-3:] == [{"event": "active_loop", "name": "conversation_form", "timestamp": None},
+                           SlotSet("requested_slot", "reply"),
+                           {"event": "action", "name": "conversation_form", "policy": None, "confidence": None,
+                            "timestamp": None}]

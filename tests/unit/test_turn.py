@@ -125,17 +125,14 @@ def test_an_answer_to_the_waiting_question_is_never_a_correction_of_another():
     assert t.updates["marrow_blasts_percent"] == 25 and "prior_blinatumomab" not in t.updates
 
 
-def test_failures_are_counted():
-    slots = {}
-    for n in range(3):
-        t = turn("blood_tests_ok", "purple", slots=slots)
-        slots.update(t.updates)
-    assert slots["failures"] == {"blood_tests_ok": 3} and responses(t) == ["utter_invalid_yes_no"]
+def test_an_answer_not_understood_changes_nothing():
+    t = turn("blood_tests_ok", "purple")
+    assert t.updates == {} and responses(t) == ["utter_invalid_yes_no"]
 
 
 def test_a_future_date_is_refused():
     t = turn("last_chemotherapy", "next week")
-    assert t.updates == {"failures": {"last_chemotherapy": 1}} and responses(t) == ["utter_invalid_date_future"]
+    assert t.updates == {} and responses(t) == ["utter_invalid_date_future"]
 
 
 def test_urgent_first_then_the_answer_still_counts():
