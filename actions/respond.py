@@ -12,11 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from conversation.asking import opening_turn
 from conversation.facts import extract_facts
 from conversation.prompts import next_step_question
-from conversation.reading import read
+from conversation.reading import Reading, read
 from conversation.signals import faq_answer, faq_topic, too_long, urgent
 from conversation.state import TRIAL, flat
 from conversation.summary import handoff_summary, new_reference
-from conversation.turn import answers_of, resolve_intent
+from conversation.turn import answers_of, resolve_intent, who_in_first_message
 from eligibility import InvalidAnswer, Trial, check_answer
 from eligibility.served import default_trial, served, trial_named
 
@@ -37,21 +37,25 @@ def chosen_trial(metadata: Any) -> Tuple[Optional[Trial], Optional[str]]:
     return trial_named(asked), str(asked)[:SHOWN_ID]
 
 
-def start(dispatcher: CollectingDispatcher, trial: Trial, text: str) -> List[EventType]:
+def start(dispatcher: CollectingDispatcher, trial: Trial, reading: Reading) -> List[EventType]:
     """Open the form on its first question, keeping facts the message states ("my daughter is 9
-    and has B-ALL"). The trial is stored with the conversation from here on."""
-    facts: Dict[str, Any] = {}
-    for key, value in extract_facts(text, today(), trial).items():
+    and has B-ALL") and who is chatting, if it says so plainly. The trial is stored with the
+    conversation from here on."""
+    state: Dict[str, Any] = {"continue_closed": "yes"}  # the opening carries the first question
+    for key, value in extract_facts(reading.answer, today(), trial).items():
         try:
             value = check_answer(trial, key, value, today())
         except InvalidAnswer:
             continue
-        facts[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    turn = opening_turn(trial, facts, today())
+        state[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    who = who_in_first_message(trial, reading)
+    if who:
+        state["chatting_as"] = who
+    turn = opening_turn(trial, state, today())
     send(dispatcher, turn.said, trial)
     # The form is active and its first question asked: recorded as the form's own run (it requests
     # the reply), so Rasa listens next instead of running the form with nothing typed.
-    return [SlotSet(TRIAL, trial.trial.id), *slot_events(trial, {}, {**facts, **turn.updates}), ActiveLoop(FORM),
+    return [SlotSet(TRIAL, trial.trial.id), *slot_events(trial, {}, {**state, **turn.updates}), ActiveLoop(FORM),
             *asking_again(True), ActionExecuted(FORM)]
 
 
@@ -80,7 +84,7 @@ def offer_next_step(dispatcher: CollectingDispatcher, slots: Mapping[str, Any]) 
 def restart(dispatcher: CollectingDispatcher, trial: Trial) -> List[EventType]:
     """Every answer goes; the trial stays the conversation's."""
     dispatcher.utter_message(response="utter_restarting")
-    return [AllSlotsReset(), *start(dispatcher, trial, "")]
+    return [AllSlotsReset(), *start(dispatcher, trial, read(""))]
 
 
 def forget(dispatcher: CollectingDispatcher) -> List[EventType]:
@@ -143,7 +147,7 @@ class ActionRespond(Action):
             dispatcher.utter_message(response="utter_urgent")
         slots = flat(tracker.slots)
         if slots.get("continue_closed") is None:
-            return start(dispatcher, trial, reading.answer)
+            return start(dispatcher, trial, reading)
         if intent == "start_over" or (slots.get("continue_closed") == "no" and intent == "affirm"):
             return restart(dispatcher, trial)
         if intent == "forget_me":

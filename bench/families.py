@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import statistics
 import threading
 import time
@@ -131,14 +132,17 @@ def make_family(ident: int, seed: int = 205) -> Family:
 
     says, plain = phrasings(truth, sex, who, age, rng)
     fam = Family(ident, scenario, who, sex, truth, says, plain, accept_handoff=ident % 2 == 0)
-    fam.expected, fam.questions_applied = expected_result(truth)
+    # "I'm her mum" says the child's sex too: the chat keeps it, so the engine starts from it.
+    told = {"sex": sex} if re.search(r"\b(?:his|her)\b", says["chatting_as"][0]) else {}
+    fam.expected, fam.questions_applied = expected_result(truth, told)
     return fam
 
 
-def expected_result(truth: Dict[str, Any]) -> Tuple[Dict[str, Any], int]:
-    """The engine's decision when it asks its own questions in order, and how many it asked."""
+def expected_result(truth: Dict[str, Any], told: Dict[str, Any]) -> Tuple[Dict[str, Any], int]:
+    """The engine's decision when it asks its own questions in order, starting from what the
+    family said in passing (`told`), and how many it asked."""
     trial = load_trial()
-    answers: Dict[str, Any] = {}
+    answers: Dict[str, Any] = dict(told)
     groups: set = set()
     asked = 0
     for _ in range(60):
@@ -172,9 +176,7 @@ def phrasings(truth: Dict[str, Any], sex: str, who: str, age: int, rng: random.R
         rng.shuffle(opts)
         return opts[:n]
 
-    # The four flow questions.
-    says["continue_closed"] = pick(["yes", "yes please", "carry on", "ok"], 1)
-    plain["continue_closed"] = "yes"
+    # Who is chatting (the chat's own question).
     if who == "parent":
         says["chatting_as"] = pick(["parent", "I'm " + ("his" if sex == "male" else "her") + " mum",
                                     "I'm " + ("his" if sex == "male" else "her") + " dad", "a parent"], 1)
@@ -182,8 +184,6 @@ def phrasings(truth: Dict[str, Any], sex: str, who: str, age: int, rng: random.R
     else:
         says["chatting_as"] = pick(["me", "the young person", "it's me, I'm the patient"], 1)
         plain["chatting_as"] = "young_person"
-    says["review"] = pick(["yes", "that's right", "yes that's all correct"], 1)
-    plain["review"] = "yes"
 
     # Age or date of birth.
     if "date_of_birth" in truth:

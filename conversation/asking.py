@@ -14,7 +14,7 @@ from eligibility import Trial
 
 from .prompts import FLOW_CHOICES, WAY_OUT_AFTER, answer_question, flow_question
 from .state import PENDING
-from .summary import answer_lines
+from .parsing import clean
 from .turn import Say, Turn, answers_of, describe, last_answered, required_slots, take_turn
 from .wording import domain_text
 
@@ -24,11 +24,18 @@ def next_to_ask(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Optio
     return next((slot for slot in required_slots(trial, slots, today) if slots.get(slot) is None), None)
 
 
-def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, acknowledge: bool = False) -> Turn:
-    """The question on `slot`: its text, buttons and marker. The opening comes before the first
-    question; the third ask in a row comes with "I don't know" and the nurse, and the wording
-    alternates after that, so no two replies in a row are the same."""
+def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, taken: Optional[str] = None) -> Turn:
+    """The question on `slot`: its text, buttons and marker, after `taken` (the answer just
+    stored, said back). The opening comes before the first question, and carries it; the third
+    ask in a row comes with "I don't know" and the nurse, and the wording alternates after that,
+    so no two replies in a row are the same."""
     turn = Turn()
+    if not slots.get("opening_done"):
+        turn.say("utter_opening")
+        turn.updates["opening_done"] = True
+        given = answers_of(trial, slots, today)
+        if given:  # facts in the first message, kept: said back once
+            turn.say("utter_noted", facts="; ".join(describe(trial, k, v, today) for k, v in given.items()))
     asked = slots.get("asked") or {}
     times = asked.get("times", 0) + 1 if asked.get("slot") == slot else 1
     turn.updates.update({PENDING: slot, "asked": {"slot": slot, "times": times}})
@@ -42,17 +49,11 @@ def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, ackno
     if times > WAY_OUT_AFTER:
         question = question.with_way_out()
     if not flow:
-        text = f"{domain_text('utter_thanks_prefix')} {question.text}" if acknowledge else question.text
+        thanks = domain_text("utter_taken").format(facts=taken) if taken else domain_text("utter_thanks_prefix")
+        text = f"{thanks} {question.text}" if taken is not None else question.text
         turn.said.append(Say(text=text, buttons=question.buttons(), custom=question.marker()))
     else:
-        if slot == "continue_closed" and not slots.get("opening_done"):
-            turn.say("utter_opening")
-            turn.updates["opening_done"] = True
-            if answers:  # facts in the first message, kept: said back once
-                turn.say("utter_noted", facts="; ".join(describe(trial, k, v, today) for k, v in answers.items()))
         values = {}
-        if slot == "review":
-            values["summary"] = "\n".join("- " + line for line in answer_lines(trial, answers, today))
         if confirms:
             values["facts"] = "; ".join(describe(trial, k, v, today) for k, v in confirms.items())
         turn.said.append(Say(response=f"utter_ask_{slot}", values=values, buttons=question.buttons(), custom=question.marker()))
@@ -75,13 +76,27 @@ def reply_turn(trial: Trial, slots: Mapping[str, Any], text: Optional[str], inte
     if slot is None:
         turn.updates[PENDING] = None
         return turn
-    filled = any(value is not None and key in trial.answers for key, value in turn.updates.items())
-    asked = ask(trial, after, slot, today, acknowledge=filled and not turn.said)
+    asked = ask(trial, after, slot, today, taken=None if turn.said else taken_in_words(trial, slots, pending, text, turn, today))
     turn.said += asked.said
     turn.updates.update(asked.updates)
     return turn
 
 
+def taken_in_words(trial: Trial, slots: Mapping[str, Any], pending: Optional[str], text: Optional[str], turn: Turn,
+                   today: dt.date) -> Optional[str]:
+    """The answers a reply gave, said back as they were taken: "" for a button chosen (a plain
+    thank you), None when it gave none. Every answer is said back when it is taken, so no review
+    of them all is needed before the decision."""
+    taken = {k: v for k, v in turn.updates.items() if k in trial.answers and v is not None}
+    if not taken:
+        return None
+    offered = answer_question(trial, pending, slots.get("chatting_as") or "parent", answers_of(trial, slots, today), today) \
+        if pending and (pending in trial.answers or trial.checklist(pending)) else None
+    if offered and clean(text) in {clean(c) for c in [*offered.choices, *offered.titles]}:
+        return ""
+    return "; ".join(describe(trial, k, v, today) for k, v in taken.items())
+
+
 def opening_turn(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Turn:
     """The first question of the form (with the opening), for answers already given."""
-    return ask(trial, slots, next_to_ask(trial, slots, today) or "continue_closed", today)
+    return ask(trial, slots, next_to_ask(trial, slots, today) or "chatting_as", today)

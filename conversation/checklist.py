@@ -33,7 +33,12 @@ def items_to_ask(trial: Trial, checklist: Checklist, answers: Mapping[str, Any],
 
 
 def _words(trial: Trial, key: str) -> List[str]:
+    """An item's line, and the words that state it: the question's own phrases for a yes where
+    it has them ("had blinatumomab"; its topic alone would tick it for "allergic to
+    blinatumomab"), else its topic."""
     q = trial.question(key)
+    if q.facts and q.facts.yes:
+        return [re.escape(clean(q.item)), *q.facts.yes]
     # A topic is a pattern found anywhere in a word ("allerg" in "allergic"): widen it to whole words.
     return [re.escape(clean(q.item))] + ([rf"\w*(?:{q.topic})\w*"] if q.topic else [])
 

@@ -1,7 +1,7 @@
 """What each question looks like on the wire: text, buttons and the contract's marker.
 
 Answer-key questions read their wording from the trial file; the four questions
-that fill no answer key (continue_closed, chatting_as, review, offer_handoff)
+that fill no answer key (chatting_as, confirm, offer_handoff)
 take their wording from the domain and their choices from here.
 """
 from __future__ import annotations
@@ -22,9 +22,7 @@ DONT_KNOW = "I don't know"
 
 # Slots that fill no answer key: the choices, first the one that carries on, with button titles.
 FLOW_CHOICES: Dict[str, List[Tuple[str, str]]] = {
-    "continue_closed": [("yes", "Yes, carry on"), ("no", "No")],
     "chatting_as": [("parent", "A parent or carer"), ("young_person", "The young person"), ("professional", "A health professional")],
-    "review": [("yes", "Yes, that's right"), ("change", "Change an answer")],
     "offer_handoff": [("yes", "Yes, please"), ("no", "No, thank you")],
     "confirm": [("yes", "Yes"), ("no", "No")],
 }

@@ -27,7 +27,7 @@ from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
 from .summary import age_in_words, show_value
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
-OPENING_SLOTS = ("continue_closed", "chatting_as")  # asked before the trial's questions
+OPENING_SLOTS = ("chatting_as",)  # asked before the trial's questions
 EXITS = {"handoff", "stop", "start_over", "forget_me"}
 NLU_CONFIDENCE = 0.7
 MAX_FAILURES = 3
@@ -70,13 +70,11 @@ def answers_of(trial: Trial, slots: Mapping[str, Any], today: Optional[dt.date] 
 
 
 def required_slots(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> List[str]:
-    """The form's slots, in order; the form asks the first one that is empty."""
-    if slots.get("exit_request"):
+    """The form's slots, in order; the form asks the first one that is empty. `continue_closed`
+    is "yes" from the opening on (it carries the first question), "no" once the family declines."""
+    if slots.get("exit_request") or slots.get("continue_closed") == "no":
         return []
-    order = ["continue_closed"]
-    if slots.get("continue_closed") != "yes":
-        return order
-    order.append("chatting_as")
+    order = ["chatting_as"]
     if not slots.get("chatting_as"):
         return order
     if slots.get("confirms"):
@@ -88,7 +86,7 @@ def required_slots(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Li
     group = trial.checklist_of(key) if key else None
     if group and not slots.get(group.slot) and len(items_to_ask(trial, group, answers, today)) > 1:
         return order + [group.slot]
-    return order + ([key] if key else ["review"])
+    return order + ([key] if key else [])
 
 
 def resolve_intent(reading: Reading, intent: Optional[str], confidence: float) -> Optional[str]:
@@ -138,20 +136,19 @@ def _flow_value(trial: Trial, slot: str, reading: Reading) -> Optional[str]:
     if slot == "chatting_as":
         hits = [v for v, pattern in CHATTING_AS.items() if v in offered and re.search(pattern, t)]
         return hits[0] if hits else None
-    if slot == "review" and re.search(r"\b(change|wrong|mistake|not right|incorrect|edit|fix|update)\b", t):
-        return "change"
     try:
         answer = parse_yes_no(reading.answer, flow=True)
     except NotUnderstood:
         return None
-    if slot == "review":
-        return "yes" if answer is True else ("change" if answer is False else None)
     return {True: "yes", False: "no"}.get(answer)
 
 
 def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
     value = _flow_value(trial, requested, reading)
-    if requested in OPENING_SLOTS and value != "no" and _take_other_facts(trial, slots, requested, reading, today, turn):
+    if requested == "chatting_as" and value is None and _declines(reading):  # "no thanks" to the opening's question
+        turn.updates["continue_closed"] = "no"
+        return
+    if requested in OPENING_SLOTS and _take_other_facts(trial, slots, requested, reading, today, turn):
         _opening_facts(trial, slots, requested, reading, value, turn)
         if intent in EXITS:  # "my son is 9, can I talk to a nurse": the facts are kept for the summary
             turn.exit = intent
@@ -167,23 +164,34 @@ def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: T
     if requested == "confirm":
         _confirm_turn(trial, slots, reading, value, today, turn)
         return
-    if requested == "review":
-        if value == "yes":
-            turn.updates[requested] = value
-            return
-        if _apply_corrections(trial, slots, reading, today, turn, any_key=True):
-            return
-        keys = topic_keys(trial, reading.clean)
-        if keys:
-            _ask_again(trial, keys, turn)
-            return
-        if value == "change":
-            turn.say("utter_which_change")
-            return
     if value is not None:
         turn.updates[requested] = value
         return
     _digress_or_fail(trial, slots, requested, reading, intent, today, turn)
+
+
+def _declines(reading: Reading) -> bool:
+    try:
+        return parse_yes_no(reading.answer, flow=True) is False
+    except NotUnderstood:
+        return False
+
+
+# Who is chatting, as a first message says it plainly ("my son is 9": a parent); each reading
+# must be the only one the message gives, and one of the trial's audiences.
+FIRST_MESSAGE_WHO = {
+    "professional": r"\bi(?:'?m| am) (?:an? |the )?(?:doctor|nurse|consultant|clinician|oncologist|haematologist|gp|pharmacist|"
+                    r"social worker|health ?care professional|medical professional|specialist nurse)\b|\bmy patient\b",
+    "parent": r"\b(?:my|our) (?:son|daughter|child|kid|boy|girl|baby|little one|grandson|granddaughter|stepson|stepdaughter)\b|"
+              r"\bi(?:'?m| am) (?:his|her|their) (?:mum|mom|mother|dad|father|parent|carer|guardian|gran|grandma|grandad)\b",
+    "young_person": r"\bi(?:'?m| am) (?:\d{1,2}|a teenager)\b|\bi (?:have|'ve got|was diagnosed with) (?:all\b|leuka?emia)|"
+                    r"\bmy (?:leuka?emia|all|cancer)\b",
+}
+
+
+def who_in_first_message(trial: Trial, reading: Reading) -> Optional[str]:
+    said = [who for who, pattern in FIRST_MESSAGE_WHO.items() if who in trial.audiences and re.search(pattern, reading.clean)]
+    return said[0] if len(said) == 1 else None
 
 
 def _opening_facts(trial, slots, requested, reading: Reading, value, turn: Turn) -> None:
@@ -276,6 +284,10 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
         _set_answer(trial, requested, UNKNOWN, today, turn)
         return
     if reading.correction and _apply_corrections(trial, slots, reading, today, turn):
+        return
+    changing = [k for k in topic_keys(trial, reading.clean) if _answered(trial, slots, k)] if reading.correction else []
+    if changing:  # "can I change the chemo date?": asked again
+        _ask_again(trial, changing, turn)
         return
     try:
         key, value = _parse(trial, slots, requested, reading.answer, today)
@@ -436,8 +448,8 @@ def _digress_or_fail(trial, slots, requested, reading: Reading, intent, today, t
     # question: the classifier alone would take "his last lumbar puncture was clear" for one.
     if reading.asks and _answer_asked(trial, slots, requested, reading, intent, turn):
         return
-    if requested not in FLOW_SLOTS and _take_other_facts(trial, slots, requested, reading, today, turn):
-        return
+    if requested not in FLOW_SLOTS and _take_other_facts(trial, slots, requested, reading, today, turn) and hint is None:
+        return  # facts for other questions carry the chat on; an answer to this one that could not be read still says so
     simple = {"complain": "utter_frustrated", "greet": "utter_greet_again", "thank": "utter_welcome"}
     if intent in simple:
         turn.say(simple[intent])
@@ -458,14 +470,15 @@ def _fail(trial, slots, requested, turn: Turn, hint: str) -> None:
 # --- the decision ----------------------------------------------------------------------
 
 def _decide_if_settled(trial, slots, today, turn: Turn) -> None:
-    """Give the decision once: after the review, or as soon as the child cannot be eligible,
-    never while an answer waits to be said back."""
+    """Give the decision once: when no question is left that could change it (every answer was
+    said back as it was taken), or as soon as the child cannot be eligible; never while an answer
+    waits to be said back."""
     if (slots.get("decision") or slots.get("confirms") or slots.get("continue_closed") != "yes"
             or not slots.get("chatting_as") or turn.exit):
         return
     answers = answers_of(trial, slots, today)
     result = evaluate(answers, today, trial)
-    if slots.get("review") == "yes" or result.outcome == NOT_ELIGIBLE:
+    if result.outcome == NOT_ELIGIBLE or next_question(answers, today, trial) is None:
         who = slots.get("chatting_as") or "parent"
         payload = result.as_json()
         turn.said.append(Say(text=explain(result, who, trial, answers, today), custom={"eligibility": payload}))

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Dict, Iterable, Mapping, Optional
 
 from .answers import NEVER, check_answers
-from .engine import NOT_ELIGIBLE, evaluate, statuses
+from .engine import HOLDS, NOT_APPLICABLE, NOT_ELIGIBLE, evaluate, statuses
 from .trial import Trial, load_trial
 
 
@@ -36,12 +36,16 @@ def answered(trial: Trial, answers: Mapping[str, Any], key: str) -> bool:
     )
 
 
+def _settled(trial: Trial, answers: Dict[str, Any], today: dt.date) -> Dict[str, str]:
+    """Each criterion's status as the decision sees it: a rule that does not apply is as good as
+    one that holds, so a question that could only move a rule between the two is not asked."""
+    return {cid: HOLDS if s == NOT_APPLICABLE else s for cid, s in statuses(trial, answers, today)[0].items()}
+
+
 def could_matter(trial: Trial, checked: Dict[str, Any], key: str, today: dt.date) -> bool:
-    base, _, _ = statuses(trial, checked, today)
+    base = _settled(trial, checked, today)
     for value in _candidates(trial, key, today):
-        trial_answers = dict(checked)
-        trial_answers[key] = value
-        if statuses(trial, trial_answers, today)[0] != base:
+        if _settled(trial, {**checked, key: value}, today) != base:
             return True
     return False
 

@@ -8,19 +8,19 @@ from eligibility import load_trial
 
 # A fully eligible 10-year-old boy (the servers' day is 2026-09-07).
 ELIGIBLE_WALK = {
-    "continue_closed": "yes", "chatting_as": "parent", "date_of_birth": "20/04/2016", "sex": "boy",
+    "chatting_as": "parent", "date_of_birth": "20/04/2016", "sex": "boy",
     "diagnosis": "b_precursor_all", "relapsed_or_refractory": "yes", "prior_blinatumomab": "no",
     "marrow_blasts_percent": "45", "performance_score": "80", "blood_tests_ok": "yes", "testicular_leukaemia": "no",
     "cns_leukaemia": "no", "cns_autoimmune_disease": "no", "last_stem_cell_transplant": "never",
     "last_chemotherapy": "1 July 2026", "chemo_side_effects": "none", "last_radiotherapy": "never",
     "last_immunotherapy": "never", "last_experimental_treatment": "never", "hypersensitivity": "no",
-    "other_cancer": "no", "serious_condition": "no", "hiv_hepatitis": "no", "review": "yes",
+    "other_cancer": "no", "serious_condition": "no", "hiv_hepatitis": "no",
     "confirm": "yes",  # a say-back: the walk's answers are meant
 }
 # A girl of 3 with ALL and no treatment yet: likely eligible for UKALL 2011.
 UKALL_GIRL = {
-    "continue_closed": "yes", "chatting_as": "parent", "date_of_birth": "9/2/2023", "diagnosis": "all",
-    "mature_b_all": "no", "philadelphia_positive": "no", "previous_treatment": "none", "review": "yes", "confirm": "yes",
+    "chatting_as": "parent", "date_of_birth": "9/2/2023", "diagnosis": "all",
+    "mature_b_all": "no", "philadelphia_positive": "no", "previous_treatment": "none", "confirm": "yes",
 }
 
 

@@ -21,7 +21,6 @@ NURSE_TEXT = "0808 800 4040"
 # way a family would: (how, what), where how is a button payload to click, a date or
 # number for the picker, or free text to type.
 ELIGIBLE_BOY = {
-    "continue_closed": ("click", "yes"),
     "chatting_as": ("click", "parent"),
     "date_of_birth": ("picker", "2016-04-20"),
     "sex": ("click", "male"),
@@ -46,7 +45,6 @@ ELIGIBLE_BOY = {
     "hiv_hepatitis": ("click", "no"),
     "exclusions": ("click", "None of these"),
     "treatments_had": ("click", "None of these"),
-    "review": ("click", "yes"),
     "confirm": ("click", "yes"),
 }
 
@@ -67,7 +65,7 @@ def choice(page: Page, payload: str):
 def open_chat(page: Page, url: str) -> None:
     page.goto(url)
     settled(page)
-    assert slot(page) == "continue_closed"
+    assert slot(page) == "chatting_as"
 
 
 def answer(page: Page, how: str, what: str) -> None:
@@ -135,24 +133,19 @@ def test_start_over_brings_back_the_first_question(chat, page):
 
     page.get_by_role("button", name="Start over").click()
     settled(page)
-    assert slot(page) == "continue_closed"
+    assert slot(page) == "chatting_as"
     expect(page.locator(".msg.user").last).to_have_text("You said: Start over")
-    expect(page.locator(".msg.bot").last).to_contain_text("still want to go through the questions")
-    expect(choice(page, "yes")).to_be_focused()
+    expect(page.locator(".msg.bot").last).to_contain_text("Who is chatting today?")
+    expect(choice(page, "parent")).to_be_focused()
     assert page.locator(".msg").count() > before  # the transcript is kept
 
 
 def test_keyboard_only(chat, page):
     open_chat(page, chat)
-    first = choice(page, "yes")
+    first = choice(page, "parent")
     expect(first).to_be_focused()
     outline = first.evaluate("b => parseFloat(getComputedStyle(b).outlineWidth)")
     assert outline >= 2, "no visible focus"
-    page.keyboard.press("Enter")
-    settled(page)
-
-    assert slot(page) == "chatting_as"
-    expect(choice(page, "parent")).to_be_focused()
     page.keyboard.press("Tab")
     expect(choice(page, "young_person")).to_be_focused()
     page.keyboard.press("Shift+Tab")
@@ -166,11 +159,11 @@ def test_keyboard_only(chat, page):
     page.keyboard.press("Enter")
     settled(page)
 
-    assert slot(page) == "sex"
-    expect(choice(page, "male")).to_be_focused()
+    assert slot(page) == "diagnosis"
+    expect(choice(page, "b_precursor_all")).to_be_focused()
     page.keyboard.press("Space")
     settled(page)
-    assert slot(page) == "diagnosis"
+    assert slot(page) == "relapsed_or_refractory"
 
     # The header's controls are reachable too: Shift+Tab back from the answers.
     for _ in range(10):
@@ -209,17 +202,17 @@ def test_checklist_by_keyboard_with_labelled_boxes(chat, new_page, axe_path):
 def test_facts_in_a_first_message_are_kept(chat, page):
     open_chat(page, chat)
     answer(page, "type", "hi, my daughter is 7 and has relapsed pre-B ALL")
-    expect(page.locator("#log")).to_contain_text("noted: age 7; sex recorded at birth: girl")
-    assert slot(page) == "prior_blinatumomab"  # not the age, the diagnosis or the relapse again
+    expect(page.locator("#log")).to_contain_text("noted: age 7")
+    expect(page.locator("#log")).to_contain_text("sex recorded at birth: girl")
+    assert slot(page) == "exclusions"  # not who is chatting, the age, the diagnosis or the relapse again
 
 
 def test_checklist_none_of_these_answers_them_all(chat, page):
     open_chat(page, chat)
     walk(page, ELIGIBLE_BOY, until="exclusions")
     answer(page, "click", "None of these")
-    assert slot(page) == "cns_leukaemia"  # no item of the checklist is asked again
-    answer(page, *ELIGIBLE_BOY["cns_leukaemia"])
-    assert slot(page) == "treatments_had"
+    assert slot(page) == "marrow_blasts_percent"  # no item of the checklist is asked again
+    walk(page, ELIGIBLE_BOY, until="treatments_had")
     expect(page.get_by_role("checkbox", name="Radiotherapy")).to_be_visible()
 
 
@@ -292,7 +285,7 @@ def test_network_failure_offers_the_nurse_and_recovers(chat, page):
 
     page.unroute("**/webhooks/rest/webhook")
     answer(page, "type", "hi")
-    assert slot(page) == "continue_closed"
+    assert slot(page) == "chatting_as"
 
 
 def test_typing_indicator_and_no_double_send(chat, page):
@@ -301,10 +294,10 @@ def test_typing_indicator_and_no_double_send(chat, page):
     page.route("**/webhooks/rest/webhook", lambda route: held.append(route))  # hold the reply until we let it go
 
     with page.expect_request("**/webhooks/rest/webhook"):
-        choice(page, "yes").click()
+        choice(page, "parent").click()
     expect(page.locator("#typing")).to_be_visible()
     expect(page.locator("#choices")).to_be_hidden()
-    expect(choice(page, "no")).to_be_disabled()
+    expect(choice(page, "professional")).to_be_disabled()
     expect(page.locator("#send")).to_be_disabled()
     expect(page.locator("#restart")).to_be_disabled()
     page.locator("#text").fill("yes")
@@ -319,7 +312,7 @@ def test_typing_indicator_and_no_double_send(chat, page):
     held[0].continue_()
     settled(page)
     expect(page.locator("#typing")).to_be_hidden()
-    assert slot(page) == "chatting_as"
+    assert slot(page) == "date_of_birth"
     assert len(held) == 1
 
 

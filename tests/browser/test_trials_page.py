@@ -39,7 +39,7 @@ def test_the_list_by_keyboard_opens_a_trials_chat(site, page):
             break
     page.keyboard.press("Enter")
     settled(page)
-    assert slot(page) == "continue_closed"
+    assert slot(page) == "chatting_as"
     expect(page.get_by_role("heading", level=1)).to_contain_text(other.trial.short_name[1:])
     expect(page.locator("#notice")).to_have_text(f"{STATUS[other.trial.status]} This is not medical advice.")
     expect(page.locator("#log")).to_contain_text(other.trial.short_name)
@@ -49,8 +49,6 @@ def test_a_trials_chat_asks_its_own_questions(site, page):
     ukall = served()["UKALL 2011"]
     open_chat(page, f"{site}?trial={quote(ukall.trial.id)}")
     expect(page.locator("#log")).not_to_contain_text("blinatumomab")
-    choice(page, "yes").click()
-    settled(page)
     choice(page, "parent").click()
     settled(page)
     page.locator("#text").fill("she is 6")
@@ -88,8 +86,6 @@ def test_trials_json_lists_the_trials_served(site):
 def test_a_babys_trial_offers_a_parent_or_a_professional_only(site, page):
     open_chat(page, f"{site}?trial={quote('Interfant-06')}")
     expect(page.locator("#log")).to_contain_text("the baby's own doctor")
-    choice(page, "yes").click()
-    settled(page)
     assert slot(page) == "chatting_as"
     expect(page.locator("#choices button")).to_have_count(2)
     expect(choice(page, "young_person")).to_have_count(0)

@@ -13,6 +13,7 @@ default trial without it) and is a list of steps:
   - walk: {SLOT: reply, ...}    answer each question by its marker until `until` (a checklist
                                 gets the lines of its items whose replies are not a no)
     until: SLOT                 (a say-back, slot confirm, is answered "yes" unless the walk says)
+    expect: {..}                what the walk's last reply holds (the one asking `until`)
 Every reply must hold at least one text item and at most one question marker.
 """
 from __future__ import annotations
@@ -96,7 +97,11 @@ def run_conversation(assistant, sender: str, conv: Dict[str, Any]) -> List[Reply
     replies: List[Reply] = []
     for n, step in enumerate(conv["steps"], 1):
         if "walk" in step:
-            replies += _walk(assistant, sender, step, replies, f"{conv['name']} step {n}")
+            walked = _walk(assistant, sender, step, replies, f"{conv['name']} step {n}")
+            if step.get("expect"):
+                assert walked, f"{conv['name']} step {n}: the walk answered nothing"
+                check_reply(walked[-1], step["expect"], f"{conv['name']} step {n} (the walk's last reply)")
+            replies += walked
             continue
         chosen = {"trial": conv["trial"]} if n == 1 and conv.get("trial") else None  # later messages need none
         reply = Reply(assistant.say(sender, str(step["user"]), metadata=chosen))

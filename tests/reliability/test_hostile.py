@@ -14,9 +14,9 @@ pytestmark = pytest.mark.servers
 SEED = 20261125
 
 # Steps into the eligible walk at which each kind of question is pending.
-AT = {"continue_closed": 0, "chatting_as": 1, "date_of_birth": 2, "sex": 3, "diagnosis": 4,
-      "relapsed_or_refractory": 5, "marrow_blasts_percent": 7, "performance_score": 8, "exclusions": 10,
-      "cns_leukaemia": 11, "treatments_had": 12, "last_chemotherapy": 13, "review": 15}
+AT = {"chatting_as": 0, "date_of_birth": 1, "diagnosis": 2, "relapsed_or_refractory": 3, "exclusions": 4,
+      "marrow_blasts_percent": 5, "performance_score": 6, "cns_leukaemia": 8, "treatments_had": 9,
+      "last_chemotherapy": 10, "offer_handoff": 12}
 
 
 def hostile_inputs(rng: random.Random, n: int):

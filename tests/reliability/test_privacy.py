@@ -35,12 +35,12 @@ def test_forget_me_deletes_the_conversation_from_the_store(assistant):
     assert "deleted" in " ".join(m.get("text", "") for m in reply)
     assert sqlite_events(assistant.db, sender) == []
     # A new message starts afresh, with the opening.
-    assert question(assistant.say(sender, "hi")) == "continue_closed"
+    assert question(assistant.say(sender, "hi")) == "chatting_as"
 
 
 def test_logs_hold_no_answers_or_free_text(assistant):
     sender = new_sender()
-    pending = walk(assistant.say, sender, 2)
+    pending = walk(assistant.say, sender, 1)
     assistant.say(sender, f"my son is 10 and his name is {MARKER}")
     assistant.say(sender, f"{MARKER} why do you ask?")
     assistant.say(sender, MARKER * 3)

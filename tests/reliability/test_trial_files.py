@@ -40,7 +40,7 @@ def test_a_new_trial_file_is_served_after_a_restart_with_no_training(folder, tmp
     assistant = Assistant(tmp_path / "run", trials_dir=folder).start()
     try:
         ongoing = new_sender()
-        assert marker(assistant.say(ongoing, "hi", metadata={"trial": "UKALL 2011"}))["slot"] == "continue_closed"
+        assert marker(assistant.say(ongoing, "hi", metadata={"trial": "UKALL 2011"}))["slot"] == "chatting_as"
         assert "COPY-2011" in assistant.say(new_sender(), "hi", metadata={"trial": "COPY-2011"})[0]["text"]  # not yet served
 
         add_copy(folder, "ukall_2011.yml", "COPY-2011")
@@ -52,7 +52,7 @@ def test_a_new_trial_file_is_served_after_a_restart_with_no_training(folder, tmp
         pending = marker(assistant.say(sender, "hi", metadata={"trial": "COPY-2011"}))
         result = finish(assistant.say, sender, pending, UKALL_GIRL)
         assert (result["trial"], result["outcome"]) == ("COPY-2011", "likely_eligible")
-        assert marker(assistant.say(ongoing, "yes"))["slot"] == "chatting_as"  # a conversation from before goes on
+        assert marker(assistant.say(ongoing, "parent"))["slot"] == "date_of_birth"  # a conversation from before goes on
     finally:
         assistant.stop()
 

@@ -102,16 +102,15 @@ def test_a_nineteen_year_old_is_told_and_the_panel_agrees(assistant):
     shell = Session(assistant.url)
     assert "conversation" in shell.banner and "not answering" not in shell.banner
 
-    opening = shell.say("hi")
-    bot, board = split(opening)
-    assert "no longer recruiting" in bot
-    assert button(opening, "Yes, carry on") == "1"
-    assert '"question"' not in opening and "· asking continue_closed" in bot  # the marker, not raw JSON
+    who = shell.say("hi")
+    bot, board = split(who)
+    assert "no longer recruiting" in bot and "Who is chatting" in bot  # the notice carries the first question
+    assert button(who, "A parent or carer") == "1"
+    assert '"question"' not in who and "· asking chatting_as" in bot  # the marker, not raw JSON
     assert "Engine now" in board and "(none yet)" in board
 
-    who = shell.say("1")
-    assert "(sent: yes)" in who and "Who is chatting" in who
-    assert "Engine now: unchanged (outcome unsure)" in who  # the same panel is not printed twice
+    again = shell.say("hmm")
+    assert "Engine now: unchanged (outcome unsure)" in again  # the same panel is not printed twice
 
     age = shell.say(button(who, "A parent or carer"))
     assert "(sent: parent)" in age and asking(age) == "date_of_birth"
@@ -140,8 +139,7 @@ def test_the_shell_chats_about_the_trial_it_is_given(assistant):
     assert "trial UKALL 2011" in shell.banner
     bot, _ = split(shell.say("hi"))
     assert "UKALL 2011" in bot and "blinatumomab" not in bot
-    shell.say("1")
-    shell.say("parent")
+    shell.say("1")  # a parent
     turn = shell.say("she is 6")
     bot, board = split(turn)
     assert asking(turn) == "diagnosis" and "Lymphoblastic lymphoma" in bot
@@ -162,15 +160,14 @@ def test_an_unknown_trial_is_refused_with_the_trials_served():
 def test_a_checklist_shows_numbered_items_and_takes_their_numbers(assistant):
     shell = Session(assistant.url)
     shell.say("hi")
-    shell.say("1")
-    turn = shell.say("parent")
+    turn = shell.say("1")  # a parent
     for _ in range(12):
         if asking(turn) == "exclusions":
             break
         turn = shell.say(ELIGIBLE_WALK[asking(turn)])
     bot, _ = split(turn)
-    assert "(checklist)" in bot and "[4] Any other type of cancer" in bot and "- None of these" in bot
-    turn = shell.say("4")
+    assert "(checklist)" in bot and "[5] Any other type of cancer" in bot and "- None of these" in bot
+    turn = shell.say("5")
     bot, _ = split(turn)
     assert asking(turn) == "confirm" and "another cancer: yes" in flat(bot).lower()
 
@@ -179,10 +176,9 @@ def test_a_checklist_shows_numbered_items_and_takes_their_numbers(assistant):
 def test_answers_of_an_eligible_child_show_in_the_panel(assistant):
     shell = Session(assistant.url)
     shell.say("hi")
-    shell.say("1")
     turn = shell.say("parent")
-    replies = {"date_of_birth": "20/04/2016", "sex": "boy", "diagnosis": "Precursor B cell ALL",
-               "relapsed_or_refractory": "Yes", "prior_blinatumomab": "No"}
+    replies = {"date_of_birth": "20/04/2016", "diagnosis": "Precursor B cell ALL", "relapsed_or_refractory": "Yes",
+               "exclusions": "None of these"}
     answered = []
     for _ in range(4):
         slot = asking(turn)

@@ -84,11 +84,20 @@ def validate(dispatcher, flat, pending, text, intent="inform", confidence=0.95, 
 
 def test_the_first_message_opens_the_form_on_its_first_question(dispatcher):
     events = run(ActionRespond(), dispatcher, make_tracker(text="hi", intent="greet"))
-    assert dispatcher.messages[0]["response"] == "utter_opening"
-    assert markers(dispatcher) == [{"slot": "continue_closed", "kind": "choice", "choices": ["yes", "no"]}]
+    assert dispatcher.messages[0]["response"] == "utter_opening"  # the notice, which carries the first question
+    assert markers(dispatcher) == [{"slot": "chatting_as", "kind": "choice", "choices": ["parent", "young_person", "professional"]}]
     assert {"event": "active_loop", "name": "conversation_form", "timestamp": None} in events
     slots = slots_set(events)
-    assert slots["trial"] == TRIAL.trial.id and slots["chat"]["pending"] == "continue_closed"
+    assert slots["trial"] == TRIAL.trial.id and slots["chat"]["pending"] == "chatting_as"
+    assert slots["chat"]["continue_closed"] == "yes"
+
+
+@pytest.mark.parametrize("text,who,first", [("hi, my son is 9", "parent", "diagnosis"),  # his age and sex are noted too
+                                             ("I'm a nurse, I have a question", "professional", "date_of_birth"),
+                                             ("hello", None, "chatting_as")])
+def test_who_is_chatting_is_heard_in_the_first_message(dispatcher, text, who, first):
+    slots = slots_set(run(ActionRespond(), dispatcher, make_tracker(text=text)))
+    assert slots.get("chatting_as") == who and markers(dispatcher)[0]["slot"] == first
 
 
 def test_the_first_message_chooses_its_trial(dispatcher):
@@ -106,12 +115,12 @@ def test_an_unknown_trial_gets_the_trials_served_and_no_question(dispatcher):
     assert all(tid in said["trials"] for tid in served())
 
 
-def test_a_question_thanks_after_an_answer(dispatcher):
+def test_a_typed_answer_is_said_back_as_it_is_taken(dispatcher):
     slots = validate(dispatcher, {}, "date_of_birth", "9 years old")
-    assert slots["answers"] == {"age_years": 9} and slots["chat"]["pending"] == "sex"
-    assert dispatcher.messages[0]["text"] == "Thank you. Is your child a boy or a girl?"
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["male", "female", "I don't know"]
-    assert markers(dispatcher) == [{"slot": "sex", "kind": "choice", "choices": ["male", "female", "I don't know"]}]
+    assert slots["answers"] == {"age_years": 9} and slots["chat"]["pending"] == "diagnosis"
+    assert dispatcher.messages[0]["text"].startswith("Thanks, I have: age 9. What type of acute lymphoblastic leukaemia")
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["b_precursor_all", "other", "I don't know"]
+    assert markers(dispatcher) == [{"slot": "diagnosis", "kind": "choice", "choices": ["b_precursor_all", "other", "I don't know"]}]
 
 
 def test_young_person_wording(dispatcher):
@@ -120,10 +129,10 @@ def test_young_person_wording(dispatcher):
 
 
 def test_the_form_reasks_after_a_bad_answer(dispatcher):
-    slots = validate(dispatcher, {"age_years": 9}, "sex", "purple")
-    assert "answers" not in slots and slots["chat"]["pending"] == "sex"
+    slots = validate(dispatcher, {"age_years": 9}, "diagnosis", "purple")
+    assert "answers" not in slots and slots["chat"]["pending"] == "diagnosis"
     assert dispatcher.messages[0]["response"] == "utter_invalid_choice_closest"
-    assert [q["slot"] for q in markers(dispatcher)] == ["sex"]
+    assert [q["slot"] for q in markers(dispatcher)] == ["diagnosis"]
 
 
 def test_a_request_to_stop_ends_the_form(dispatcher):
@@ -132,10 +141,14 @@ def test_a_request_to_stop_ends_the_form(dispatcher):
     assert slots["requested_slot"] is None and markers(dispatcher) == []
 
 
-def test_the_review_lists_the_answers():
-    turn = ask(TRIAL, {**STARTED, "age_years": 9, "diagnosis": "b_precursor_all"}, "review", dt.date(2026, 9, 7))
-    review = next(s for s in turn.said if s.response == "utter_ask_review")
-    assert "- Age: 9" in review.values["summary"] and turn.updates["pending"] == "review"
+def test_a_button_chosen_gets_a_plain_thank_you(dispatcher):
+    validate(dispatcher, {"age_years": 9}, "sex", "male")
+    assert dispatcher.messages[0]["text"].startswith("Thank you. What type of acute lymphoblastic leukaemia")
+
+
+def test_the_opening_comes_before_the_first_question_whichever_it_is():
+    turn = ask(TRIAL, {"continue_closed": "yes", "chatting_as": "parent"}, "date_of_birth", dt.date(2026, 9, 7))
+    assert [s.response for s in turn.said][0] == "utter_opening" and turn.updates["opening_done"] is True
 
 
 def test_conclude_hands_off_with_a_reference(dispatcher):
@@ -166,7 +179,7 @@ def test_start_over_keeps_the_trial_and_nothing_else(dispatcher):
     assert events[0] == {"event": "reset_slots", "timestamp": None}
     slots = slots_set(events)
     assert slots["trial"] == other.trial.id and "answers" not in slots
-    assert [q["slot"] for q in markers(dispatcher)] == ["continue_closed"]
+    assert [q["slot"] for q in markers(dispatcher)] == ["chatting_as"]
 
 
 def test_respond_answers_a_question_after_the_decision(dispatcher):
@@ -193,11 +206,11 @@ def test_an_action_that_fails_says_sorry_and_asks_again(dispatcher, monkeypatch)
 
 
 def test_the_third_ask_in_a_row_comes_with_i_dont_know_and_the_nurse():
-    replies = []  # the second ask of "sex" in a row, then the third...
-    flat: Dict[str, Any] = {"age_years": 9, "asked": {"slot": "sex", "times": 1}}
+    replies = []  # the second ask of the diagnosis in a row, then the third...
+    flat: Dict[str, Any] = {"age_years": 9, "asked": {"slot": "diagnosis", "times": 1}}
     for _ in range(5):
         d = CollectingDispatcher()
-        slots = validate(d, flat, "sex", "purple")
+        slots = validate(d, flat, "diagnosis", "purple")
         flat["asked"] = slots["chat"]["asked"]
         replies.append(([m.get("response") or m.get("text") for m in d.messages], markers(d)[0]["choices"]))
     assert "talk to a nurse" not in replies[0][1] and replies[1][1][-2:] == ["I don't know", "talk to a nurse"]
@@ -237,7 +250,7 @@ def test_a_turn_sets_only_the_slots_it_changes(dispatcher):
 def test_a_question_and_its_marker_are_one_message(dispatcher):
     validate(dispatcher, {}, "date_of_birth", "9 years old")
     asked = [m for m in dispatcher.messages if m.get("custom")]
-    assert len(asked) == 1 and asked[0]["text"].endswith("Is your child a boy or a girl?") and asked[0]["buttons"]
+    assert len(asked) == 1 and asked[0]["text"].endswith("does your child have?") and asked[0]["buttons"]
 
 
 def test_the_start_records_the_forms_run_so_rasa_listens_next(dispatcher):

@@ -88,9 +88,9 @@ def test_words_that_point_two_ways_or_lean_are_asked_again(text):
 def test_the_chats_turn_logic_runs_all_r3_from_its_file():
     asked, decision = chat_walk(ALL_R3, {"date_of_birth": "he's 9", "diagnosis": "ALL", "disease_state": "it's come back once",
                                          "relapse_treatment_started": "no, not started yet", "mature_b_all": "no",
-                                         "had_stem_cell_transplant": "no, just chemo", "review": "yes"}, DAY)
+                                         "had_stem_cell_transplant": "no, just chemo"}, DAY)
     assert asked == ["date_of_birth", "diagnosis", "disease_state", "relapse_treatment_started", "mature_b_all",
-                     "had_stem_cell_transplant", "review"]
+                     "had_stem_cell_transplant"]
     assert (decision["trial"], decision["outcome"]) == ("ALL R3", "likely_eligible")
 
 

@@ -30,7 +30,8 @@ def test_none_answers_every_item_no(text):
 
 @pytest.mark.parametrize("text,ticked", [
     ("allergic to blinatumomab and has hepatitis b", {"hypersensitivity", "hiv_hepatitis"}),
-    ("1, 3", {"testicular_leukaemia", "hypersensitivity"}),
+    ("2, 5", {"testicular_leukaemia", "hypersensitivity"}),
+    ("he had blina on another trial", {"prior_blinatumomab"}),
     ("Any other type of cancer", {"other_cancer"}),
     ("she has epilepsy, it's serious", {"serious_condition"}),
 ])
@@ -74,20 +75,23 @@ def test_the_checklist_is_asked_in_place_of_its_first_item_with_the_items_that_m
     girl = answer_question(TRIAL, "exclusions", "parent", {**ANSWERS, "sex": "female"}, TODAY)
     marker = boy.marker()["question"]
     assert marker["kind"] == "checklist" and marker["choices"][0] == "None of these"
-    assert [i["slot"] for i in marker["items"]] == EXCLUSIONS.items
+    assert [i["slot"] for i in marker["items"]] == [k for k in EXCLUSIONS.items if k != "pregnant_or_breastfeeding"]  # a boy
     assert "testicular_leukaemia" not in [i["slot"] for i in girl.marker()["question"]["items"]]
+    teen = answer_question(TRIAL, "exclusions", "parent", {**ANSWERS, "sex": "female", "date_of_birth": "2013-01-01"}, TODAY)
+    assert "pregnant_or_breastfeeding" in [i["slot"] for i in teen.marker()["question"]["items"]]
     assert all(f"- {i['label']}" in boy.text for i in marker["items"])
 
 
 def test_one_item_left_is_asked_on_its_own():
     nearly = {**ANSWERS, **{k: False for k in EXCLUSIONS.items[1:]}}
-    assert items_to_ask(TRIAL, EXCLUSIONS, nearly, TODAY) == ["testicular_leukaemia"]
-    assert required_slots(TRIAL, {**STARTED, **nearly}, TODAY)[-1] == "testicular_leukaemia"
+    assert items_to_ask(TRIAL, EXCLUSIONS, nearly, TODAY) == [EXCLUSIONS.items[0]]
+    assert required_slots(TRIAL, {**STARTED, **nearly}, TODAY)[-1] == EXCLUSIONS.items[0]
 
 
 def test_none_of_these_fills_every_item_and_the_questions_go_on():
+    shown = items_to_ask(TRIAL, EXCLUSIONS, ANSWERS, TODAY)  # a boy of 10: not the pregnancy item
     t = take_turn(TRIAL, BEFORE, "exclusions", "None of these", None, 0.0, TODAY)
-    assert {k: t.updates[k] for k in EXCLUSIONS.items} == {k: False for k in EXCLUSIONS.items}
+    assert {k: t.updates.get(k) for k in EXCLUSIONS.items} == {k: False if k in shown else None for k in EXCLUSIONS.items}
     after = {**BEFORE, **t.updates}
     assert required_slots(TRIAL, after, TODAY)[-1] == "treatments_had"
     t = take_turn(TRIAL, after, "treatments_had", "a transplant in May 2024 and radiotherapy", None, 0.0, TODAY)
@@ -103,7 +107,7 @@ def test_a_ticked_exclusion_is_said_back_before_it_counts():
 def test_one_by_one_then_each_item_is_asked():
     t = take_turn(TRIAL, BEFORE, "exclusions", "not sure", None, 0.0, TODAY)
     assert t.updates["exclusions"] == ONE_BY_ONE and [s.response for s in t.said] == ["utter_one_by_one"]
-    assert required_slots(TRIAL, {**BEFORE, **t.updates}, TODAY)[-1] == "testicular_leukaemia"
+    assert required_slots(TRIAL, {**BEFORE, **t.updates}, TODAY)[-1] == EXCLUSIONS.items[0]
 
 
 def test_why_at_a_checklist_says_its_own_why():

@@ -85,7 +85,7 @@ def test_a_message_is_read_once_into_what_answers_and_what_asks():
 
 
 def test_an_answer_that_mentions_an_faq_word_is_an_answer_not_a_question():
-    t = turn("cns_leukaemia", "his last lumbar puncture was clear", slots=ELIGIBLE)
+    t = turn("cns_leukaemia", "his last lumbar puncture was clear", slots={k: v for k, v in ELIGIBLE.items() if k != "cns_leukaemia"})
     assert said(t) == ["utter_invalid_choice_closest"] and "cns_leukaemia" not in t.updates
 
 
@@ -135,9 +135,9 @@ def test_a_correction_needs_words_that_say_so_and_is_said_back():
     assert "age_years" not in plain.updates
 
 
-def test_junk_does_not_answer_the_carry_on_question():
-    t = take_turn(TRIAL, {}, "continue_closed", "%n", None, 0.0, TODAY)
-    assert "continue_closed" not in t.updates and t.exit is None
+def test_junk_does_not_answer_or_decline_the_openings_question():
+    t = take_turn(TRIAL, {"continue_closed": "yes"}, "chatting_as", "%n", None, 0.0, TODAY)
+    assert t.updates == {} and t.exit is None
 
 
 def test_an_answer_with_a_request_keeps_the_answer():

@@ -58,7 +58,7 @@ def test_only_a_parent_or_a_professional_is_offered():
 
 
 def test_the_opening_names_the_baby():
-    said = ask(INFANT, {}, "continue_closed", DAY).said
+    said = ask(INFANT, {}, "chatting_as", DAY).said
     assert said[0].response == "utter_opening" and INFANT.trial.who_joins == "the baby"
 
 
@@ -101,8 +101,7 @@ def test_the_say_back_gives_the_age_in_days():
 def test_the_chats_turn_logic_runs_interfant_from_its_file():
     asked, decision = chat_walk(INFANT, {"date_of_birth": "she is 4 months old", "diagnosis": "mixed-type",
                                          "disease_state": "only just diagnosed", "mature_b_all": "no",
-                                         "philadelphia_positive": "I don't know", "steroids_before_diagnosis": "no",
-                                         "review": "yes"}, DAY)
+                                         "philadelphia_positive": "I don't know", "steroids_before_diagnosis": "no"}, DAY)
     assert asked == ["date_of_birth", "diagnosis", "disease_state", "mature_b_all", "philadelphia_positive",
-                     "steroids_before_diagnosis", "review"]
+                     "steroids_before_diagnosis"]
     assert (decision["trial"], decision["outcome"], decision["unknown"]) == ("Interfant-06", "likely_eligible", [])

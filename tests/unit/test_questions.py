@@ -33,10 +33,17 @@ def test_a_19_year_old_is_stopped_after_one_question():
     assert evaluate(answers, TODAY).outcome == "not_eligible"
 
 
-def test_questions_start_with_age_then_sex():
+def test_questions_start_with_age_then_the_illness():
     assert next_question({}, TODAY) == "date_of_birth"
-    assert next_question({"age_years": 9}, TODAY) == "sex"
-    assert next_question({"age_years": 9, "sex": "female"}, TODAY) == "diagnosis"
+    assert next_question({"age_years": 9}, TODAY) == "diagnosis"
+
+
+def test_sex_is_asked_only_while_it_could_change_a_rule():
+    child = {"age_years": 9, "diagnosis": "b_precursor_all", "relapsed_or_refractory": True, "prior_blinatumomab": False}
+    assert next_question(child, TODAY) == "sex"  # the testicles rule is not answered yet
+    assert next_question({**child, "testicular_leukaemia": False}, TODAY) == "marrow_blasts_percent"
+    teen = {**child, "age_years": 13, "testicular_leukaemia": False, "pregnant_or_breastfeeding": False}
+    assert next_question(teen, TODAY) == "marrow_blasts_percent"
 
 
 def test_stops_as_soon_as_a_final_failure_is_known():
@@ -54,15 +61,17 @@ def test_a_teenage_girl_is_asked_about_pregnancy_and_contraception_not_testicles
     girl = {**ELIGIBLE, "date_of_birth": "2011-03-02", "sex": "female", "sexually_active": True,
             "will_use_contraception": True, "pregnant_or_breastfeeding": False}
     asked, _ = ask_all(girl)
-    assert {"pregnant_or_breastfeeding", "sexually_active", "will_use_contraception"} <= set(asked)
+    assert {"pregnant_or_breastfeeding", "will_use_contraception"} <= set(asked)
     assert "testicular_leukaemia" not in asked
+    assert "sexually_active" not in asked  # willing to use contraception: the rule holds either way
 
 
-def test_contraception_choice_is_not_asked_when_not_sexually_active():
-    boy = {**ELIGIBLE, "date_of_birth": "2011-03-02", "sexually_active": False}
-    asked, _ = ask_all(boy)
-    assert "sexually_active" in asked and "will_use_contraception" not in asked
-    assert "pregnant_or_breastfeeding" not in asked
+def test_sexually_active_is_asked_only_when_contraception_is_not_agreed():
+    teen = {**ELIGIBLE, "date_of_birth": "2011-03-02", "will_use_contraception": False, "sexually_active": False}
+    asked, answers = ask_all(teen)
+    assert asked.index("will_use_contraception") < asked.index("sexually_active")
+    result = evaluate(answers, TODAY)
+    assert "contraception" not in result.failed + result.unknown
 
 
 def test_gvhd_is_asked_after_a_transplant():

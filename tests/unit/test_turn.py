@@ -74,10 +74,10 @@ def test_too_long():
 
 
 def test_required_slots_follow_the_engine():
-    assert required_slots(TRIAL, {}, TODAY) == ["continue_closed"]
-    assert required_slots(TRIAL, {"continue_closed": "no"}, TODAY) == ["continue_closed"]
-    assert required_slots(TRIAL, STARTED, TODAY) == ["continue_closed", "chatting_as", "date_of_birth"]
-    assert required_slots(TRIAL, {**STARTED, **ELIGIBLE}, TODAY)[-1] == "review"
+    assert required_slots(TRIAL, {}, TODAY) == ["chatting_as"]
+    assert required_slots(TRIAL, {"continue_closed": "no"}, TODAY) == []
+    assert required_slots(TRIAL, STARTED, TODAY) == ["chatting_as", "date_of_birth"]
+    assert required_slots(TRIAL, {**STARTED, **ELIGIBLE}, TODAY) == ["chatting_as"]  # nothing left to ask: the decision"
     assert required_slots(TRIAL, {**STARTED, "decision": {"outcome": "not_eligible"}}, TODAY)[-1] == "offer_handoff"
     assert required_slots(TRIAL, {**STARTED, "exit_request": "stop"}, TODAY) == []
 
@@ -161,13 +161,16 @@ def test_the_decision_comes_once_when_settled():
     assert "decision" not in again.updates
 
 
-def test_review_yes_gives_the_decision():
-    t = turn("review", "yes", slots=ELIGIBLE)
-    assert t.updates["review"] == "yes" and t.updates["decision"]["outcome"] == "likely_eligible"
+ALL_BUT_THE_LAST = {k: v for k, v in ELIGIBLE.items() if k != "chemo_side_effects"}
 
 
-def test_review_names_a_question_to_ask_again():
-    t = turn("review", "the chemo date is wrong", slots=ELIGIBLE)
+def test_the_last_answer_gives_the_decision_with_no_review():
+    t = turn("chemo_side_effects", "no", slots=ALL_BUT_THE_LAST)
+    assert t.updates["chemo_side_effects"] == "none" and t.updates["decision"]["outcome"] == "likely_eligible"
+
+
+def test_a_correction_that_names_a_question_asks_it_again():
+    t = turn("chemo_side_effects", "sorry, the chemo date is wrong", slots=ALL_BUT_THE_LAST)
     assert t.updates == {"last_chemotherapy": None} and responses(t) == ["utter_will_ask_again"]
 
 
@@ -186,21 +189,20 @@ def test_the_performance_question_follows_age():
     assert "Normal, no complaints" in teen.choices and "Karnofsky" in teen.text
 
 
-@pytest.mark.parametrize("requested", ["continue_closed", "chatting_as"])
-def test_facts_before_the_questions_are_kept_and_said_back(requested):
-    before = {"continue_closed": "yes" if requested == "chatting_as" else None, "chatting_as": None}
-    t = turn(requested, "hi, my daughter is 7 and has relapsed pre-B ALL", slots=before, intent="greet", confidence=0.9)
+def test_facts_before_the_questions_are_kept_and_said_back():
+    before = {"continue_closed": "yes", "chatting_as": None}
+    t = turn("chatting_as", "hi, my daughter is 7 and has relapsed pre-B ALL", slots=before, intent="greet", confidence=0.9)
     assert {k: t.updates.get(k) for k in ("age_years", "sex", "diagnosis", "relapsed_or_refractory")} == {
         "age_years": 7, "sex": "female", "diagnosis": "b_precursor_all", "relapsed_or_refractory": True}
     assert t.updates["continue_closed"] == "yes" and t.updates["chatting_as"] == "parent"
     assert responses(t) == ["utter_noted"] and "age 7" in t.said[0].values["facts"]
 
 
-def test_no_to_carrying_on_is_not_overruled_by_facts():
-    t = turn("continue_closed", "no thanks, she is 7", slots={"continue_closed": None, "chatting_as": None})
+def test_no_to_the_openings_question_declines_and_is_not_overruled_by_facts():
+    t = turn("chatting_as", "no thanks, she is 7", slots={"continue_closed": "yes", "chatting_as": None})
     assert t.updates.get("continue_closed") == "no" and "age_years" not in t.updates
 
 
 def test_facts_before_the_questions_keep_a_request_to_leave():
-    t = turn("continue_closed", "my son is 9, can I talk to a nurse", slots={"continue_closed": None, "chatting_as": None})
+    t = turn("chatting_as", "my son is 9, can I talk to a nurse", slots={"continue_closed": "yes", "chatting_as": None})
     assert t.updates.get("age_years") == 9 and t.exit == "handoff"

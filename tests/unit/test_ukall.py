@@ -67,9 +67,9 @@ def test_the_result_names_the_trial_and_its_status():
 def test_the_chats_turn_logic_runs_ukall_from_its_file():
     asked, decision = chat_walk(UKALL, {"date_of_birth": "she's 3", "diagnosis": "acute lymphoblastic leukaemia",
                             "mature_b_all": "no", "philadelphia_positive": "no, negative",
-                            "previous_treatment": "just dexamethasone", "steroid_days": "2 days", "review": "yes"}, DAY)
+                            "previous_treatment": "just dexamethasone", "steroid_days": "2 days"}, DAY)
     assert asked == ["date_of_birth", "diagnosis", "mature_b_all", "philadelphia_positive", "previous_treatment",
-                     "steroid_days", "review"]
+                     "steroid_days"]
     assert decision["outcome"] == "likely_eligible" and decision["trial"] == "UKALL 2011"
 
 
