@@ -116,7 +116,7 @@ def post_message(base: str, sender: str, text: str, timeout: float = 60) -> List
 
 @dataclass
 class Pair:
-    """`rasa run actions` + `rasa run`, launched together; ready when both answer."""
+    """The action server + `rasa run`, launched together; ready when both answer."""
 
     name: str
     cwd: Path
@@ -242,7 +242,7 @@ def _run_one(base: str, conv: Conversation, rec: Recorder, turns_per_conv: Optio
             rec.flow_errors.append(f"{type(err).__name__}: {err}"[:200])
 
 
-BUCKETS = [(1, 5), (6, 15), (16, 25), (26, 10**6)]
+BUCKETS = [(1, 5), (6, 15), (16, 25), (26, 40), (41, 10**6)]
 
 
 def summarize(latencies: List[float], positions: Optional[List[int]] = None) -> Dict[str, Any]:

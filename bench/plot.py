@@ -49,7 +49,7 @@ def plot(o: Dict[str, Any], path: Path) -> None:
     rasa_mb = [dig(d, "memory_after_warm_up", "rasa", "rss_mb") or 0 for d in (ours, ref)]
     act_mb = [dig(d, "memory_after_warm_up", "actions", "rss_mb") or 0 for d in (ours, ref)]
     ax.bar(names, rasa_mb, color=[c_o, c_r], label="rasa run")
-    ax.bar(names, act_mb, bottom=rasa_mb, color=[c_o, c_r], alpha=0.5, hatch="//", label="rasa run actions")
+    ax.bar(names, act_mb, bottom=rasa_mb, color=[c_o, c_r], alpha=0.5, hatch="//", label="action server")
     for i, (a, b) in enumerate(zip(rasa_mb, act_mb)):
         ax.text(i, a + b, f"{a + b:.0f} MB", ha="center", va="bottom")
     if rasa_mb[1] + act_mb[1]:

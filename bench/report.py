@@ -71,6 +71,10 @@ def summary(o: Dict[str, Any]) -> Dict[str, Any]:
         met = at_most(p95, GOALS["p95_ratio_max"])
         goals[f"p95_{level}"] = {"goal": f"ours/ref <= {GOALS['p95_ratio_max']} with 0 errors", "ratio": p95,
                                  "errors": errors, "met": None if met is None else met and not errors}
+    by_turn = dig(ours, "sequential", "mean_ms_by_turn_number") or {}
+    growth = ratio(by_turn.get("16-25"), by_turn.get("1-5"))
+    goals["turn_growth"] = {"goal": f"turns 16-25 / turns 1-5 <= {GOALS['turn_growth_max']}", "ratio": growth,
+                            "met": at_most(growth, GOALS["turn_growth_max"])}
     turns = dig(o, "families", "eligible", "median_turns")
     goals["eligible_messages"] = {"goal": f"median <= {GOALS['eligible_messages_max']}", "value": turns,
                                   "met": None if turns is None else turns <= GOALS["eligible_messages_max"]}
@@ -160,7 +164,7 @@ def markdown(o: Dict[str, Any]) -> str:
              f"{_status((goals.get('memory') or {}).get('met'))} |")
     for part in ("rasa", "actions"):
         a, b = dig(ours, "memory_after_warm_up", part, "rss_mb"), dig(ref, "memory_after_warm_up", part, "rss_mb")
-        L.append(f"| · of which `{'rasa run' if part == 'rasa' else 'rasa run actions'}`, MB | {_fmt(a, '', 0)} | "
+        L.append(f"| · of which {'`rasa run`' if part == 'rasa' else 'the action server'}, MB | {_fmt(a, '', 0)} | "
                  f"{_fmt(b, '', 0)} | {_fmt(ratio(a, b), '×', 2)} | | |")
     a, b = dig(ours, "memory_after_load", "total_rss_mb"), dig(ref, "memory_after_load", "total_rss_mb")
     L.append(f"| resident memory after the load runs, MB | {_fmt(a, '', 0)} | {_fmt(b, '', 0)} | "
@@ -173,8 +177,10 @@ def markdown(o: Dict[str, Any]) -> str:
     by_o, by_r = dig(a, "mean_ms_by_turn_number") or {}, dig(b, "mean_ms_by_turn_number") or {}
     if by_o or by_r:
         keys = list(dict.fromkeys(list(by_o) + list(by_r)))
+        growth = goals.get("turn_growth") or {}
         L.append(f"| · sequential mean ms by turn number in the conversation ({' / '.join(keys)}) | "
-                 f"{' / '.join(_fmt(by_o.get(k), '', 0) for k in keys)} | {' / '.join(_fmt(by_r.get(k), '', 0) for k in keys)} | | | |")
+                 f"{' / '.join(_fmt(by_o.get(k), '', 0) for k in keys)} | {' / '.join(_fmt(by_r.get(k), '', 0) for k in keys)} | "
+                 f"{_fmt(growth.get('ratio'), '×', 2)} (16-25 / 1-5, ours) | ≤ {GOALS['turn_growth_max']}× | {_status(growth.get('met'))} |")
     for c in ("1", "5", "20"):
         a, b = dig(ours, "concurrent", c), dig(ref, "concurrent", c)
         goal, status = p95_goal, _status((goals.get(f"p95_{c}") or {}).get("met"))
@@ -185,8 +191,9 @@ def markdown(o: Dict[str, Any]) -> str:
                  f"{_fmt(dig(b, 'turns_per_s'))} · {dig(b, 'errors')} + {dig(b, 'flow_errors')} | "
                  f"{_fmt(ratio(dig(a, 'turns_per_s'), dig(b, 'turns_per_s')), '×', 2)} | | |")
     L.append(f"\nA conversation is {ours.get('turns_per_conversation')} turns for both: ours walks the real flow "
-             "(harness/walks.py ELIGIBLE_WALK: hi, yes, parent, answers, checklists, review) to the decision; the "
-             "reference loops over its own intents (hi, I am sad, yes, bye). Concurrent levels run "
+             "(harness/walks.py ELIGIBLE_WALK: hi, who is chatting, answers, checklists) to the decision, then accepts "
+             "the hand-off and asks about the trial; the reference loops over its own intents (hi, I am sad, yes, bye). "
+             "Concurrent levels run "
              + ", ".join(f"{c} client{'s' if str(c) != '1' else ''} × {n} conversation{'s' if str(n) != '1' else ''}" for c, n in (m.get("settings") or {}).get("levels", {}).items())
              + ".\n")
 

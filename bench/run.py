@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import itertools
 import time
 import traceback
 from importlib import metadata
@@ -46,7 +47,7 @@ import latency  # noqa: E402
 import nlu_compare  # noqa: E402
 import starter  # noqa: E402
 from harness.walks import finish, walk  # noqa: E402
-from harness.servers import Assistant, free_port  # noqa: E402
+from harness.servers import ACTIONS, Assistant, free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
 RASA = BIN / "rasa"
@@ -63,6 +64,10 @@ QUICK = {"cold_starts": 1, "sequential_turns": 50, "levels": {1: 1, 5: 1, 20: 1}
          "parses": 100, "engine_seconds": 0.5, "starter_retrain": False, "attribution_turns": 30, "train_timeout_s": 1200,
          "quiet_wait_s": 30, "trials_turns": 50}
 TRIALS_MANY = 20  # trial files served in the "many" run: every file, then copies under new ids
+CONVERSATION_TURNS = 40  # a conversation's length for both assistants: its cost by turn number is reported to 40
+# After the decision: the hand-off accepted, then questions about the trial and thanks.
+AFTER_THE_DECISION = ["yes", "how long is he in hospital?", "what about the pump?", "what are the side effects?",
+                      "thank you", "is it safe?", "how often are the visits?", "what happens after treatment?"]
 
 
 def log(msg: str) -> None:
@@ -254,7 +259,7 @@ class Bench:
         env = {**a.env(), "RASA_TELEMETRY_ENABLED": "false", "PYTHONDONTWRITEBYTECODE": "1"}
         return latency.Pair(
             name="ours", cwd=ROOT, env=env,
-            actions_cmd=[str(RASA), "run", "actions", "--actions", "actions", "--port", str(a.actions_port)],
+            actions_cmd=[*ACTIONS, "--port", str(a.actions_port)],
             rasa_cmd=[str(RASA), "run", "--model", self.ours_model, "--endpoints", str(a.endpoints()),
                       "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(a.rasa_port),
                       *a.extra_rasa_args],
@@ -280,10 +285,19 @@ class Bench:
         sample["first_reply_s"] = round(time.perf_counter() - t, 3)
         return sample
 
-    def ours_conversation(self) -> Callable:
+    def ours_conversation(self, turns: int = CONVERSATION_TURNS) -> Callable:
+        """The real flow to the decision, then what a family asks after it, to `turns` turns."""
         def run(say) -> None:
-            s = lambda _sender, text: say(text)  # noqa: E731 - helpers take (sender, text)
-            finish(s, None, walk(s, None, 0))
+            said = [0]
+
+            def counted(_sender, text):
+                said[0] += 1
+                return say(text)
+            finish(counted, None, walk(counted, None, 0))
+            for text in itertools.cycle(AFTER_THE_DECISION):
+                if said[0] >= turns:
+                    break
+                counted(None, text)
         return run
 
     def servers(self) -> Dict[str, Any]:
@@ -405,7 +419,7 @@ class Bench:
         env = {**a.env(), "RASA_TELEMETRY_ENABLED": "false", "PYTHONDONTWRITEBYTECODE": "1"}
         pair = latency.Pair(
             name="ours-attribution", cwd=ROOT, env=env,
-            actions_cmd=[str(RASA), "run", "actions", "--actions", "actions", "--port", str(real_actions)],
+            actions_cmd=[*ACTIONS, "--port", str(real_actions)],
             rasa_cmd=[str(RASA), "run", "--model", self.ours_model, "--endpoints", str(a.endpoints()),
                       "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(a.rasa_port)],
             rasa_url=a.url, actions_url=f"http://127.0.0.1:{real_actions}", logdir=work)

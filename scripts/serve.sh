@@ -18,7 +18,7 @@ export SANIC_HOST=${SANIC_HOST:-127.0.0.1}  # the action server listens on loopb
 mkdir -p logs
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &  # no need to load Rasa for it
 pids+=($!)
 .venv/bin/rasa run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
   --interface 127.0.0.1 --port "$RASA_PORT" --cors "http://127.0.0.1:$WEB_PORT" >logs/rasa.log 2>&1 &

@@ -17,7 +17,7 @@ mkdir -p logs build
 sed -e "s#127.0.0.1:5055#127.0.0.1:$ACTIONS_PORT#" -e 's#"rasa.db"#"shell.db"#' endpoints.yml > build/shell-endpoints.yml
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/shell-actions.log 2>&1 &
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >logs/shell-actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model "$MODEL" --endpoints build/shell-endpoints.yml --credentials credentials.yml \
   --interface 127.0.0.1 --port "$RASA_PORT" --enable-api --auth-token "$RASA_TOKEN" >logs/shell-rasa.log 2>&1 &

@@ -7,7 +7,7 @@ import sys
 import pytest
 import yaml
 
-from harness.servers import BIN, ROOT, Assistant, model_path, new_sender
+from harness.servers import ACTIONS, BIN, ROOT, Assistant, model_path, new_sender
 
 from .helpers import UKALL_GIRL, finish, marker
 
@@ -58,15 +58,14 @@ def test_a_new_trial_file_is_served_after_a_restart_with_no_training(folder, tmp
 
 
 @pytest.mark.parametrize("server", [
-    ["run", "actions", "--actions", "actions", "--port", "0"],
-    ["run", "--credentials", "credentials.yml", "--port", "0", "--interface", "127.0.0.1"],
+    [*ACTIONS, "--port", "0"],
+    [str(BIN / "rasa"), "run", "--credentials", "credentials.yml", "--port", "0", "--interface", "127.0.0.1"],
 ], ids=["action server", "rasa"])
 def test_a_malformed_trial_file_stops_the_start_in_one_line(folder, tmp_path, server):
     add_copy(folder, "mt103_205.yml", "BROKEN-1", lambda d: d["criteria"][3].update(type="sometimes"))
     env = Assistant(tmp_path, trials_dir=folder).env()
-    model = ["--model", model_path()] if server[1] != "actions" else []
-    started = subprocess.run([str(BIN / "rasa"), *server, *model], cwd=ROOT, env=env, capture_output=True, text=True,
-                             timeout=180)
+    model = ["--model", model_path()] if server[0].endswith("rasa") else []
+    started = subprocess.run([*server, *model], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert started.returncode != 0
     said = [line for line in started.stderr.splitlines() if "broken-1.yml" in line]
     assert len(said) == 1 and "criteria.3.type" in said[0] and "Traceback" not in started.stderr, started.stderr[-2000:]
