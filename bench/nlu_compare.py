@@ -25,19 +25,25 @@ CONFIDENT = 0.7
 
 
 def pipelines(config_path: Path) -> Dict[str, Dict[str, Any]]:
-    """name -> Rasa config. (a) ours as in config.yml; (b) DIET swapped for LogisticRegressionClassifier."""
+    """name -> Rasa config. (a) ours as in config.yml; (b) DIET with its default two transformer
+    layers; (c) DIET swapped for LogisticRegressionClassifier."""
     import yaml
 
     ours = yaml.safe_load(config_path.read_text())
     ours.pop("policies", None)
-    light = copy.deepcopy(ours)
-    light["pipeline"] = [
-        {"name": "LogisticRegressionClassifier", "random_state": 1} if step["name"] == "DIETClassifier" else step
-        for step in light["pipeline"]
-    ]
+
+    def swapped(step_for_diet) -> Dict[str, Any]:
+        other = copy.deepcopy(ours)
+        other["pipeline"] = [step_for_diet(step) if step["name"] == "DIETClassifier" else step for step in other["pipeline"]]
+        return other
+    with_transformer = {k: v for k, v in next(s for s in ours["pipeline"] if s["name"] == "DIETClassifier").items()
+                        if k != "number_of_transformer_layers"}
     return {
-        "ours_diet": {"label": "ours: spaCy blank + entity ruler + CountVectors + DIET 60 epochs", "config": ours},
-        "light_logreg": {"label": "same tokenizer/featurizers + LogisticRegressionClassifier", "config": light},
+        "ours_diet": {"label": "ours: spaCy blank + CountVectors + DIET 60 epochs, no transformer layers", "config": ours},
+        "diet_transformer": {"label": "the same with DIET's default two transformer layers",
+                             "config": swapped(lambda step: with_transformer)},
+        "light_logreg": {"label": "same tokenizer/featurizers + LogisticRegressionClassifier",
+                         "config": swapped(lambda step: {"name": "LogisticRegressionClassifier", "random_state": 1})},
     }
 
 

@@ -13,7 +13,8 @@ from goals import GOALS
 
 # --- verdicts and the summary ------------------------------------------------------------------
 
-def verdict_nlu(a: Dict[str, Any], b: Dict[str, Any]) -> str:
+def verdict_nlu(a: Dict[str, Any], b: Dict[str, Any], t: Optional[Dict[str, Any]] = None) -> str:
+    """Ours (a) against LogisticRegression (b), and against DIET with its transformer (t)."""
     da = a["intent_f1_weighted"] - b["intent_f1_weighted"]
     conf_a, conf_b = a.get("confident_share_0.7"), b.get("confident_share_0.7")
     parts = [f"DIET {'beats' if da > 0 else 'trails'} LogisticRegression by {abs(da) * 100:.1f} points of weighted "
@@ -25,7 +26,13 @@ def verdict_nlu(a: Dict[str, Any], b: Dict[str, Any]) -> str:
         parts.append(f"the chat trusts an intent only at confidence >= 0.7: that holds for {conf_a * 100:.0f}% of "
                      f"held-out utterances with DIET vs {conf_b * 100:.0f}% with LogisticRegression")
     best = "ours_diet (DIET)" if da > 0.01 else ("light_logreg (LogisticRegression)" if da < -0.01 else "neither clearly")
-    return f"The numbers support {best}: " + "; ".join(parts) + "."
+    verdict = f"The numbers support {best}: " + "; ".join(parts) + "."
+    if t:
+        verdict += (f" DIET without its transformer layers against with them: intent F1 {a['intent_f1_weighted']:.3f} vs "
+                    f"{t['intent_f1_weighted']:.3f}, trusted intents right {_fmt(a.get('confident_accuracy_0.7'), '', 3)} vs "
+                    f"{_fmt(t.get('confident_accuracy_0.7'), '', 3)}, model load {_fmt(a.get('model_load_s'))} vs "
+                    f"{_fmt(t.get('model_load_s'))} s.")
+    return verdict
 
 
 def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
@@ -242,19 +249,19 @@ def markdown(o: Dict[str, Any]) -> str:
     nlu = o.get("nlu") or {}
     L.append("\n## NLU on bench/nlu_holdout.yml (395 held-out utterances; trained on data/nlu only)\n")
     L.append("| pipeline | train, s | intent F1 weighted | intent F1 macro | accuracy | served with fallback: F1 w. / fallback share | "
-             "confidence ≥ 0.7: share / accuracy | parse p50 / p95, ms | entity F1 |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
+             "confidence ≥ 0.7: share / accuracy | model load, s | parse p50 / p95, ms | entity F1 |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
     for name, e in nlu.items():
         if not isinstance(e, dict):
             continue
         if "intent_f1_weighted" not in e:
-            L.append(f"| {name} | {_fmt(e.get('train_s'))} | error: {e.get('error', '')[:80]} | | | | | | |")
+            L.append(f"| {name} | {_fmt(e.get('train_s'))} | error: {e.get('error', '')[:80]} | | | | | | | |")
             continue
         L.append(f"| {name}: {e['label']} | {_fmt(e.get('train_s'))} | {e['intent_f1_weighted']:.3f} | "
                  f"{e['intent_f1_macro']:.3f} | {e['intent_accuracy']:.3f} | "
                  f"{e['served_with_fallback']['f1_weighted']:.3f} / {e['fallback_share'] * 100:.1f}% | "
                  f"{_fmt(e.get('confident_share_0.7'), '', 3)} / {_fmt(e.get('confident_accuracy_0.7'), '', 3)} | "
-                 f"{e['parse']['p50_ms']:.1f} / {e['parse']['p95_ms']:.1f} | n/a¹ |")
+                 f"{_fmt(e.get('model_load_s'))} | {e['parse']['p50_ms']:.1f} / {e['parse']['p95_ms']:.1f} | n/a¹ |")
     if nlu.get("verdict"):
         L.append(f"\n{nlu['verdict']}\n")
     note = next((e.get("entity_note") for e in nlu.values() if isinstance(e, dict) and e.get("entity_note")), None)

@@ -245,9 +245,8 @@ class Bench:
                 self.out["errors"].append({"step": f"nlu {name}", "error": entry["error"]})
             results[name] = entry
         scored = {k: v for k, v in results.items() if "intent_f1_weighted" in v}
-        if len(scored) == 2:
-            a, b = scored["ours_diet"], scored["light_logreg"]
-            results["verdict"] = verdict_nlu(a, b)
+        if {"ours_diet", "light_logreg"} <= set(scored):
+            results["verdict"] = verdict_nlu(scored["ours_diet"], scored["light_logreg"], scored.get("diet_transformer"))
         return results
 
     # --- servers -----------------------------------------------------------------------------
