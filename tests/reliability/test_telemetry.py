@@ -51,8 +51,9 @@ def test_make_runs_script_starts_rasa_with_telemetry_off(tmp_path):
             except OSError:
                 assert serve.poll() is None, serve.stdout.read().decode()[-2000:]
                 time.sleep(1)
-        rasa = [pid for pid in children(serve.pid) if b"rasa\0run" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-        assert len(rasa) == 2  # the action server and Rasa
+        rasa = [pid for pid in children(serve.pid)
+                if any(name in Path(f"/proc/{pid}/cmdline").read_bytes() for name in (b"rasa\0run", b"-m\0rasa_sdk"))]
+        assert len(rasa) == 2  # the action server (python -m rasa_sdk) and Rasa
         started = [environ(pid) for pid in rasa]
         assert all(e.get("RASA_TELEMETRY_ENABLED") == "false" for e in started)
         check = subprocess.run([sys.executable, "-c", "import rasa.telemetry as t; print(t.is_telemetry_enabled())"],
