@@ -32,6 +32,7 @@ HERE = ROOT / "bench" / "answers"
 RESULTS = ROOT / "bench" / "results"
 ASK = "ask"
 GOAL = 0.98
+ASKED_AGAIN_MAX = 0.2  # of the answers that have a plain reading, at most one in five asked again
 
 
 def kind_of(trial, key: str) -> str:
@@ -76,7 +77,10 @@ SETS = {"labelled": "written apart, then used to improve the reading",
         "final": "written apart, measured untuned (88.4%, 6 outcome-changing misreadings not said back), then its "
                  "harmful classes mended",
         "all_r3": "ALL R3's questions, written apart; measured untuned first (see its note in results)",
-        "interfant_06": "Interfant-06's questions, written apart; measured untuned first (see its note in results)"}
+        "interfant_06": "Interfant-06's questions, written apart; measured untuned first (see its note in results)",
+        "narrative": "written apart the way families write in blogs and forums (narrative, third person, names, "
+                     "two times in one answer); measured untuned (67.3%, 34 of 144 plain answers asked again, 3 outcome-changing "
+                     "misreadings not said back), then used to improve the reading"}
 
 
 def load_set(name: str):
@@ -94,7 +98,7 @@ def load_set(name: str):
 def measure(name: str) -> Dict[str, Any]:
     trial, setup, today, items = load_set(name)
     conventions = {(c["q"], c["say"]): c for c in plain(yaml.safe_load((HERE / "conventions.yml").read_text()))}
-    as_written = 0
+    as_written = plain_answers = asked_again = 0
     right, total = Counter(), Counter()
     harmful, harmful_said_back, wrong = [], [], []
     for item in items:
@@ -109,6 +113,9 @@ def measure(name: str) -> Dict[str, Any]:
         as_written += got == written
         kind = kind_of(trial, key)
         total[kind] += 1
+        if means != ASK:
+            plain_answers += 1
+            asked_again += got == ASK
         if got == means or same_below(trial, key, got, means):
             right[kind] += 1
             continue
@@ -124,6 +131,7 @@ def measure(name: str) -> Dict[str, Any]:
     return {
         "set": name, "trial": trial.trial.id, "how": SETS.get(name, ""), "answers": n, "read_right": ok, "accuracy": round(ok / n, 4),
         "accuracy_on_labels_as_written": round(as_written / n, 4),
+        "plain_answers": plain_answers, "asked_again": asked_again, "asked_again_rate": round(asked_again / max(plain_answers, 1), 4),
         "by_kind": {k: {"answers": total[k], "accuracy": round(right[k] / total[k], 4)} for k in sorted(total)},
         "outcome_changing_not_said_back": harmful, "outcome_changing_said_back": harmful_said_back, "misread": wrong,
     }
@@ -135,6 +143,8 @@ def main(*names: str) -> int:
     ok = sum(r["read_right"] for r in reports)
     summary = {"date": dt.date.today().isoformat(), "goal": GOAL, "answers": n, "accuracy": round(ok / n, 4),
                "outcome_changing_not_said_back": sum(len(r["outcome_changing_not_said_back"]) for r in reports),
+               "asked_again_goal": ASKED_AGAIN_MAX,
+               "asked_again_rate": round(sum(r["asked_again"] for r in reports) / max(sum(r["plain_answers"] for r in reports), 1), 4),
                "sets": reports}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "answers.json").write_text(json.dumps(summary, indent=1, default=str) + "\n")
@@ -146,14 +156,18 @@ def main(*names: str) -> int:
              f"{sum(1 for _ in yaml.safe_load((HERE / 'conventions.yml').read_text()))} labels of the first set "
              "where the product reads by a rule the writer did not know (ranges, a month or year alone). The activity "
              "scales offer one choice below 50, so any score at or below it counts as that one answer.", "",
-             "| set | trial | how it was used | answers | " + " | ".join(kinds) + " | all | outcome-changing, not said back | said back first |",
-             "|---|---|---|---|" + "---|" * len(kinds) + "---|---|---|"]
+             "| set | trial | how it was used | answers | " + " | ".join(kinds) + " | all | plain answers asked again | "
+             "outcome-changing, not said back | said back first |",
+             "|---|---|---|---|" + "---|" * len(kinds) + "---|---|---|---|"]
     for r in reports:
         cells = [f"{r['by_kind'][k]['accuracy']:.1%}" if k in r["by_kind"] else "" for k in kinds]
         lines.append(f"| {r['set']} | {r['trial']} | {r['how']} | {r['answers']} | " + " | ".join(cells) +
-                     f" | **{r['accuracy']:.1%}** | {len(r['outcome_changing_not_said_back'])} | {len(r['outcome_changing_said_back'])} |")
+                     f" | **{r['accuracy']:.1%}** | {r['asked_again']}/{r['plain_answers']} ({r['asked_again_rate']:.0%}) | "
+                     f"{len(r['outcome_changing_not_said_back'])} | {len(r['outcome_changing_said_back'])} |")
     lines += ["", f"All sets: **{ok / n:.1%}** (goal {GOAL:.0%}: {'met' if ok / n >= GOAL else 'not met'}); "
-              f"outcome-changing misreadings not said back first: **{summary['outcome_changing_not_said_back']}** (goal 0).", ""]
+              f"outcome-changing misreadings not said back first: **{summary['outcome_changing_not_said_back']}** (goal 0); "
+              f"answers with a plain reading asked again: **{summary['asked_again_rate']:.1%}** (goal at most "
+              f"{ASKED_AGAIN_MAX:.0%}: {'met' if summary['asked_again_rate'] <= ASKED_AGAIN_MAX else 'not met'}).", ""]
     for r in reports:
         lines += [f"## {r['set']}: read otherwise than labelled", "", "| question | family said | labelled | read | changes the outcome |",
                   "|---|---|---|---|---|"]

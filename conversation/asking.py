@@ -15,7 +15,8 @@ from eligibility import Trial
 from .prompts import FLOW_CHOICES, WAY_OUT_AFTER, answer_question, flow_question
 from .state import PENDING
 from .parsing import clean
-from .turn import Say, Turn, answers_of, describe, last_answered, required_slots, take_turn
+from .sayback import when_in_words
+from .turn import Say, Turn, answers_of, in_words, last_answered, required_slots, take_turn
 from .wording import domain_text
 
 
@@ -27,26 +28,35 @@ def next_to_ask(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Optio
 def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, taken: Optional[str] = None) -> Turn:
     """The question on `slot`: its text, buttons and marker, after `taken` (the answer just
     stored, said back). The opening comes before the first question, and carries it; the third
-    ask in a row comes with "I don't know" and the nurse, and the wording alternates after that,
-    so no two replies in a row are the same."""
+    ask in a row comes with a way out, and the wording alternates after that, so no two replies
+    in a row are the same."""
     turn = Turn()
     if not slots.get("opening_done"):
         turn.say("utter_opening")
         turn.updates["opening_done"] = True
         given = answers_of(trial, slots, today)
         if given:  # facts in the first message, kept: said back once
-            turn.say("utter_noted", facts="; ".join(describe(trial, k, v, today) for k, v in given.items()))
+            turn.say("utter_noted", facts=in_words(trial, slots, given, today))
     asked = slots.get("asked") or {}
     times = asked.get("times", 0) + 1 if asked.get("slot") == slot else 1
     turn.updates.update({PENDING: slot, "asked": {"slot": slot, "times": times}})
+    # A question that fills no answer key (who is chatting, a say-back) keeps its own choices and
+    # has no "I don't know": its way out is the nurse, in words. A question asked again because its
+    # say-back was wrong offers "I don't know" and the nurse at once (its message says so).
+    flow = slot in FLOW_CHOICES
+    way_out = not flow and (times > WAY_OUT_AFTER or slot in (slots.get("disputed") or {}))
     if times > WAY_OUT_AFTER:
-        turn.say("utter_way_out" if times % 2 else "utter_way_out_again")
+        turn.say(("utter_way_out_nurse" if flow else "utter_way_out") + ("" if times % 2 else "_again"))
     answers = answers_of(trial, slots, today)
     confirms = slots.get("confirms") if slot == "confirm" else None
-    flow = slot in FLOW_CHOICES
     question = (flow_question(trial, slot, "", confirms) if flow else
                 answer_question(trial, slot, slots.get("chatting_as") or "parent", answers, today))
-    if times > WAY_OUT_AFTER:
+    which = slots.get("which") or {}
+    if which.get("key") == slot:  # an answer with two times: each is a choice
+        question = question.with_first([(day, when_in_words(day, today)) for day in which["options"]])
+    elif which:
+        turn.updates["which"] = None
+    if way_out:
         question = question.with_way_out()
     if not flow:
         thanks = domain_text("utter_taken").format(facts=taken) if taken else domain_text("utter_thanks_prefix")
@@ -55,7 +65,7 @@ def ask(trial: Trial, slots: Mapping[str, Any], slot: str, today: dt.date, taken
     else:
         values = {}
         if confirms:
-            values["facts"] = "; ".join(describe(trial, k, v, today) for k, v in confirms.items())
+            values["facts"] = in_words(trial, slots, confirms, today)
         turn.said.append(Say(response=f"utter_ask_{slot}", values=values, buttons=question.buttons(), custom=question.marker()))
     return turn
 
@@ -94,7 +104,7 @@ def taken_in_words(trial: Trial, slots: Mapping[str, Any], pending: Optional[str
         if pending and (pending in trial.answers or trial.checklist(pending)) else None
     if offered and clean(text) in {clean(c) for c in [*offered.choices, *offered.titles]}:
         return ""
-    return "; ".join(describe(trial, k, v, today) for k, v in taken.items())
+    return in_words(trial, {**slots, **turn.updates}, taken, today)
 
 
 def opening_turn(trial: Trial, slots: Mapping[str, Any], today: dt.date) -> Turn:

@@ -280,7 +280,15 @@ NEVER_WORDS = _any([
     r"not yet", r"no,? not yet", r"nah", r"naw", r"nae", r"nay",
 ])
 MONTHS = "january february march april may june july august september october november december".split()
-AGO = re.compile(r"\b(\d+|a|an|one|a couple of|a few)\s*(day|week|fortnight|month|year|wk|mth|mo|yr|d)s?\s*(?:ago|back|before)\b")
+# "before" counts back from today only where it ends the phrase ("a week before"); "7 days
+# before her relapse" counts from another event, a time this answer cannot place.
+AGO = re.compile(r"\b(\d+|a|an|one|a couple of|a few)\s*(day|week|fortnight|month|year|wk|mth|mo|yr|d)s?\s*"
+                 r"(?:ago|back|before(?=\s*(?:$|[.,;:!?)]|and\b|but\b|so\b|then\b|now\b)))")
+# A time since, said as a length: "five months without chemo", "off treatment for 3 weeks".
+SINCE = re.compile(r"\b(\d+|a|an|one|a couple of)\s*(day|week|fortnight|month|year)s?\s*(?:now\s*)?(?:without|off|since|free of|"
+                   r"clear of|out of|after (?:finishing|stopping|his|her|the|their))\b|"
+                   r"\b(?:off|without|free of|clear of|finished|stopped|no)\s+(?:[\w-]+\s+){0,3}for\s+(?:about\s+|around\s+)?"
+                   r"(\d+|a|an|one|a couple of)\s*(day|week|fortnight|month|year)s?\b")
 UNIT_NAMES = {"wk": "week", "mth": "month", "mo": "month", "yr": "year", "d": "day"}
 VAGUE = re.compile(r"\b(few|several|some|couple|a while|recently|ages|long time|while back|not long|summer|spring|autumn|"
                    r"winter|(?:early|late|mid|start|beginning|end)(?: of)? (?:this|last|the) year)\b")
@@ -291,12 +299,16 @@ def _clamp(day: dt.date, today: dt.date) -> dt.date:
 
 
 def _ago(t: str, today: dt.date) -> Optional[dt.date]:
-    from dateutil.relativedelta import relativedelta
-
     m = AGO.search(t)
-    if not m:
-        return None
-    n_text, unit = m.group(1), UNIT_NAMES.get(m.group(2), m.group(2))
+    if m:
+        return _back(m.group(1), m.group(2), today)
+    m = SINCE.search(t)
+    return _back(m.group(1) or m.group(3), m.group(2) or m.group(4), today) if m else None
+
+
+def _back(n_text: str, unit: str, today: dt.date) -> dt.date:
+    """The day `n_text` `unit`s before today ("a couple of" "month")."""
+    unit = UNIT_NAMES.get(unit, unit)
     if n_text in ("a few",):
         raise NotUnderstood("date_vague")
     n = {"a": 1, "an": 1, "one": 1, "a couple of": 2}.get(n_text) or int(n_text)
@@ -358,9 +370,41 @@ def _dateparser(t: str, today: dt.date, prefer_day: str) -> Optional[dt.date]:
 from dateutil.relativedelta import relativedelta  # noqa: E402  (with the dates it serves)
 
 
+def _time_words(text: str) -> str:
+    """The message cleaned, with numbers in words as digits where they count time ("five months ago")."""
+    t = clean(text)
+    return words_to_digits(t) if re.search(r"\b(?:ago|back|before|without|off|since|for|free|clear)\b", t) else t
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")
+DAY_WORDS = re.compile(r"\b(?:day before yesterday|yesterday|last night)\b")
+TIME_MENTIONS = (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY, MONTH_YEAR, AGO, SINCE, DAY_WORDS)
+
+
+def times_in(text: str, today: dt.date) -> List[str]:
+    """Every day an answer places, in the order written ("finished chemo 5 months ago, the party
+    was 2 weeks ago": two). A time it cannot place (a week before something else) is not one."""
+    t = _time_words(text)
+    spans = sorted(((m.start(), m.end()) for pattern in TIME_MENTIONS for m in pattern.finditer(t)),
+                   key=lambda span: (span[0], -span[1]))
+    days: List[str] = []
+    end = -1
+    for start, stop in spans:
+        if start < end:
+            continue  # inside a longer mention ("march 2026" of "3 march 2026")
+        end = stop
+        try:
+            day = parse_date(t[start:stop], today)
+        except NotUnderstood:
+            continue
+        if day not in days:
+            days.append(day)
+    return days
+
+
 def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = False, oldest: int = 120, **_: Any) -> Any:
     """A day in the past or today; "never" where allowed; "unknown" for "I don't know"."""
-    t = words_to_digits(clean(text)) if re.search(r"\b(?:ago|back|before)\b", clean(text)) else clean(text)
+    t = _time_words(text)
     if not t:
         raise NotUnderstood("date")
     if SAYS_DONT_KNOW.search(t) and not re.search(r"\d", t):

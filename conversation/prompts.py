@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from eligibility import Trial
 from eligibility.trial import Scale, age_keys
@@ -54,6 +54,11 @@ class Prompt:
         if self.items is not None:
             marker["items"] = [{"slot": key, "label": label} for key, label in self.items]
         return {"question": marker}
+
+    def with_first(self, pairs: Sequence[Tuple[str, str]]) -> "Prompt":
+        """The same question with these (value, title) choices before its own."""
+        return Prompt(self.slot, self.kind, self.text, [v for v, _ in pairs] + list(self.choices),
+                      [t for _, t in pairs] + list(self.titles), self.confirms, self.items)
 
     def with_way_out(self) -> "Prompt":
         """The same question with "I don't know" and the nurse among its buttons."""

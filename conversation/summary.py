@@ -6,7 +6,7 @@ import secrets
 from typing import Any, List, Mapping, Optional
 
 from eligibility import Trial
-from eligibility.explain import headline, long_date, rule_text
+from eligibility.explain import CAVEAT, headline, long_date, rule_text
 from eligibility.trial import age_keys
 
 from eligibility.engine import age_on
@@ -80,6 +80,7 @@ def handoff_summary(trial: Trial, answers: Mapping[str, Any], result: Optional[M
     parts = [f"We went through the entry rules of {trial.trial.short_name} on {long_date(today.isoformat())}."]
     if result:
         parts.append(headline(result["outcome"], "professional"))
+        parts.append(CAVEAT[trial.trial.status].split(".")[0] + ".")  # only the trial team could confirm it
         rules = lambda ids: " ".join(rule_text(trial, trial.criterion(cid), "professional", answers, today) for cid in ids)
         if result.get("failed"):
             parts.append(("Rules not met: " if result["outcome"] == "not_eligible" else "Rules not met yet: ")

@@ -13,18 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
 from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, next_question
-from eligibility.engine import NOT_ELIGIBLE
-from eligibility.explain import long_date
+from eligibility.engine import NOT_ELIGIBLE, window_end
 from eligibility.trial import age_keys
 
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
-                      parse_date, parse_number_within, parse_performance, parse_yes_no)
+                      parse_date, parse_number_within, parse_performance, parse_yes_no, times_in)
 from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, flow_choices, performance_scale, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
-from .summary import age_in_words, show_value
+from .sayback import describe, how_said
 
 FLOW_SLOTS = tuple(FLOW_CHOICES)
 OPENING_SLOTS = ("chatting_as",)  # asked before the trial's questions
@@ -50,6 +49,12 @@ class Turn:
 
     def say(self, response: str, **values: Any) -> None:
         self.said.append(Say(response=response, values=values))
+
+
+def in_words(trial: Trial, slots: Mapping[str, Any], facts: Mapping[str, Any], today: dt.date) -> str:
+    """Answers said back, each in the family's own terms (what `said_as` in `slots` kept)."""
+    how, answers = slots.get("said_as") or {}, answers_of(trial, slots, today)
+    return "; ".join(describe(trial, k, v, today, how, answers) for k, v in facts.items())
 
 
 def answers_of(trial: Trial, slots: Mapping[str, Any], today: Optional[dt.date] = None) -> Dict[str, Any]:
@@ -140,7 +145,7 @@ def _flow_value(trial: Trial, slot: str, reading: Reading) -> Optional[str]:
         answer = parse_yes_no(reading.answer, flow=True)
     except NotUnderstood:
         return None
-    return {True: "yes", False: "no"}.get(answer)
+    return {True: "yes", False: "no", UNKNOWN: UNKNOWN if slot == "confirm" else None}.get(answer)
 
 
 def _flow_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:
@@ -182,10 +187,12 @@ def _declines(reading: Reading) -> bool:
 FIRST_MESSAGE_WHO = {
     "professional": r"\bi(?:'?m| am) (?:an? |the )?(?:doctor|nurse|consultant|clinician|oncologist|haematologist|gp|pharmacist|"
                     r"social worker|health ?care professional|medical professional|specialist nurse)\b|\bmy patient\b",
-    "parent": r"\b(?:my|our) (?:son|daughter|child|kid|boy|girl|baby|little one|grandson|granddaughter|stepson|stepdaughter)\b|"
+    "parent": r"\b(?:my|our) (?:[\w-]+ ){0,2}(?:son|daughter|child|kid|boy|girl|baby|little one|grandson|granddaughter|"
+              r"stepson|stepdaughter|twins?|toddler|teenager)\b|\bmy \d{1,2}[- ]?(?:yo|year[- ]old)\b|"
               r"\bi(?:'?m| am) (?:his|her|their) (?:mum|mom|mother|dad|father|parent|carer|guardian|gran|grandma|grandad)\b",
-    "young_person": r"\bi(?:'?m| am) (?:\d{1,2}|a teenager)\b|\bi (?:have|'ve got|was diagnosed with) (?:all\b|leuka?emia)|"
-                    r"\bmy (?:leuka?emia|all|cancer)\b",
+    "young_person": r"\bi(?:'?m| am) (?:\d{1,2}|a teenager)\b|\bi was diagnosed\b|\bi(?:'ve| have)? relapsed\b|"
+                    r"\bi (?:have|'ve got|got) (?:relapsed |refractory )?(?:b[- ]?cell |pre[- ]?b |precursor b[- ]?cell )?"
+                    r"(?:all|leuka?emia)\b(?! (?:the|his|her|of|my|their|our)\b)|\bmy (?:leuka?emia|all|cancer)\b",
 }
 
 
@@ -203,28 +210,81 @@ def _opening_facts(trial, slots, requested, reading: Reading, value, turn: Turn)
         turn.updates["chatting_as"] = who
 
 
-def _ask_again(trial, keys, turn: Turn) -> None:
+def _ask_again(trial, keys, turn: Turn, response: str = "utter_will_ask_again") -> None:
     """Clear answers so the form asks them again (the keys that give age go together)."""
     ages = age_keys(trial.answers)
     for key in keys:
         for cleared in (ages if key in ages else [key]):
             turn.updates[cleared] = None
-    turn.say("utter_will_ask_again")
+    turn.say(response)
 
 
 def _confirm_turn(trial, slots, reading: Reading, value, today, turn: Turn) -> None:
-    """The say-back: "yes" keeps the answers, "no" asks their questions again."""
+    """The say-back. "yes" keeps the answers (and the next say-back waiting, if any, comes).
+    "no" asks once what is wrong: the question again, where the exact value can be typed or
+    "I don't know" chosen; a second "no" to the same answer leaves it unknown, for the trial
+    team or a nurse, and the chat goes on: a say-back never loops. Other facts said meanwhile
+    are kept; one that needs a say-back of its own waits for this one to be answered."""
     confirms = slots.get("confirms") or {}
-    if value == "yes":
-        turn.updates["confirms"] = None
+    if value is not None and not PLAIN_REPLY.match(reading.clean) and len(reading.clean.split()) > PLAIN_REPLY_WORDS:
+        value = None  # "her bloods are awful, her liver is not ok": its "not" is no answer to this question
+    if value in ("yes", UNKNOWN):
+        turn.updates.update({"confirms": slots.get("queued") or None, "queued": None})
+        if value == UNKNOWN:  # set aside: not known, and the chat goes on
+            _store(trial, {trial.answers[k].asked_as or k: UNKNOWN for k in confirms}, today, turn, None)
+            turn.say("utter_set_aside")
         return
     if value == "no":
-        turn.updates["confirms"] = None
-        _ask_again(trial, list(confirms), turn)
+        disputed = dict(slots.get("disputed") or {})
+        again = [k for k in confirms if k not in disputed]
+        left = [k for k in confirms if k in disputed]
+        turn.updates.update({"confirms": None, "disputed": {**disputed, **{k: confirms[k] for k in again}}})
+        if left:
+            _store(trial, {trial.answers[k].asked_as or k: UNKNOWN for k in left}, today, turn, None)
+            turn.say("utter_left_unknown")
+        if again:
+            _ask_again(trial, again, turn, response="utter_what_is_wrong")
         return
+    before = dict(turn.updates)
     if _apply_corrections(trial, slots, reading, today, turn, any_key=True):
+        new = turn.updates.pop("confirms")
+        if set(new) & set(confirms):
+            turn.updates["confirms"] = new  # a correction of what is being said back: said back instead
+            return
+        turn.updates["confirms"] = confirms  # one say-back at a time: the new one waits
+        needs = {k: v for k, v in new.items() if _needs_say_back(trial, {**slots, **before}, k, v, today)}
+        if needs:
+            turn.updates["queued"] = {**(slots.get("queued") or {}), **needs}
+        turn.say("utter_noted", facts=in_words(trial, {**slots, "said_as": _how(slots, turn)}, new, today))
         return
     _digress_or_fail(trial, slots, "confirm", reading, None, today, turn)
+
+
+# A reply to a say-back is a yes or a no when it starts with one or is short ("she has, yes");
+# a longer message tells something else.
+PLAIN_REPLY = re.compile(r"(?:yes|yeah|yep|yup|no|nope|nah|correct|right|wrong|that'?s (?:right|wrong|correct|not right))\b")
+PLAIN_REPLY_WORDS = 5
+
+
+def _needs_say_back(trial, slots, key, value, today) -> bool:
+    """An answer is said back when it changes one already given or makes a rule fail."""
+    if slots.get(key) not in (None, value):
+        return True
+    before = set(evaluate(answers_of(trial, slots, today), today, trial).failed)
+    return bool(set(evaluate(answers_of(trial, {**slots, key: value}, today), today, trial).failed) - before)
+
+
+def _how(slots, turn: Turn) -> Dict[str, str]:
+    return {**(slots.get("said_as") or {}), **(turn.updates.get("said_as") or {})}
+
+
+def _note_how(trial, slots, key, text, turn: Turn) -> None:
+    """Keep what the family's words were for an answer, so it is said back in their terms."""
+    known = _how(slots, turn)
+    how = how_said(trial, key, text)
+    if known.get(key) != how:
+        known.pop(key, None)
+        turn.updates["said_as"] = {**known, **({key: how} if how else {})}
 
 
 # --- questions that fill an answer key -----------------------------------------------
@@ -290,8 +350,11 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
         _ask_again(trial, changing, turn)
         return
     try:
-        key, value = _parse(trial, slots, requested, reading.answer, today)
+        key, value = _parse(trial, slots, requested, _chosen_time(slots, requested, reading) or reading.answer, today)
+        if _ask_which_time(trial, slots, key, reading, today, turn):
+            return
         _set_answer(trial, key, value, today, turn)
+        _note_how(trial, slots, key, reading.answer, turn)
     except (NotUnderstood, InvalidAnswer) as err:
         if leaving:
             turn.exit = intent
@@ -362,7 +425,41 @@ def _take_other_facts(trial, slots, requested, reading: Reading, today, turn: Tu
         if _same_question(trial, key, requested) or key in turn.updates or _answered(trial, slots, key):
             continue
         fresh[key] = value
-    return _store(trial, fresh, today, turn, "utter_noted")
+    return _store(trial, fresh, today, turn, "utter_noted", slots, reading.answer)
+
+
+ORDINALS = {0: r"\b(?:first|earlier|1st|former)\b", -1: r"\b(?:second|later|latter|2nd|last one|most recent)\b"}
+
+
+def _chosen_time(slots, key, reading: Reading) -> Optional[str]:
+    """"The first one" to a question that offered two times: that time."""
+    which = slots.get("which") or {}
+    if which.get("key") != key:
+        return None
+    return next((which["options"][i] for i, pattern in ORDINALS.items() if re.search(pattern, reading.clean)), None)
+
+
+def _ask_which_time(trial, slots, key, reading: Reading, today, turn: Turn) -> bool:
+    """An answer that places two or more days, which would decide differently ("5 months without
+    chemo; the party was a week ago"): never pick one, ask which, each a choice."""
+    if trial.answers[key].kind != "date":
+        return False
+    options = times_in(reading.answer, today)
+    answers = answers_of(trial, slots, today)
+    if len({_decides(trial, answers, key, day, today) for day in options}) < 2:
+        return False
+    turn.updates["which"] = {"key": key, "options": options}
+    turn.say("utter_invalid_date_two_times")
+    return True
+
+
+def _decides(trial, answers, key, day: str, today) -> tuple:
+    """What a day would decide: the outcome now, and the day each of its windows is met (a
+    window can matter before the answers it depends on are in)."""
+    r = evaluate({**answers, key: day}, today, trial)
+    waits = tuple(max(window_end(dt.date.fromisoformat(day), c.window), today)
+                  for c in trial.criteria if c.window is not None and c.window.key == key)
+    return r.outcome, r.eligible_from, tuple(r.failed), waits
 
 
 def _same_question(trial, key, requested) -> bool:
@@ -375,15 +472,19 @@ def _answered(trial, slots, key) -> bool:
     return slots.get(key) is not None or (asked_as is not None and slots.get(asked_as) is not None)
 
 
-def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optional[str]) -> bool:
-    """Store each answer the engine accepts and, with `response`, say which. True if any."""
+def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optional[str], slots: Mapping[str, Any] = None,
+           text: str = "") -> bool:
+    """Store each answer the engine accepts and, with `response`, say which (in the family's
+    terms: `text` is what they wrote). True if any."""
     stored = []
+    slots = slots or {}
     for key, value in answers.items():
         try:
             _set_answer(trial, key, value, today, turn)
         except InvalidAnswer:
             continue
-        stored.append(describe(trial, key, turn.updates[key], today))
+        _note_how(trial, slots, key, text, turn)
+        stored.append(in_words(trial, {**slots, "said_as": _how(slots, turn)}, {key: turn.updates[key]}, today))
     if stored and response:
         turn.say(response, facts="; ".join(stored))
     return bool(stored)
@@ -409,36 +510,31 @@ def _apply_corrections(trial, slots, reading: Reading, today, turn: Turn, any_ke
         except NotUnderstood:
             changed = {}
     changed = {k: v for k, v in changed.items() if slots.get(k) != v}
-    if not _store(trial, changed, today, turn, None):
+    if not _store(trial, changed, today, turn, None, slots, reading.answer):
         return False
     turn.updates["confirms"] = {k: turn.updates[k] for k in changed if k in turn.updates}
     return True
 
 
 def _say_back_if_against(trial, slots, today, turn: Turn) -> None:
-    """An answer that makes a rule fail is said back before anything is decided on it."""
+    """An answer that makes a rule fail (a window too: its day decides "not yet") is said back
+    before anything is decided on it, unless it is the very answer the family said was wrong and
+    gave again: a say-back is never shown twice in a row. A say-back that waited comes next."""
     if turn.exit or turn.updates.get("confirms"):
         return
     given = {k: v for k, v in turn.updates.items() if k in trial.answers and v is not None}
-    if not given:
-        return
     before = evaluate(answers_of(trial, slots, today), today, trial).failed
     after = evaluate(answers_of(trial, {**slots, **turn.updates}, today), today, trial).failed
-    keys = [k for cid in after if cid not in before for k in trial.reads(trial.criterion(cid)) if k in given]
-    if keys:
-        turn.updates["confirms"] = {k: given[k] for k in dict.fromkeys(keys)}
-
-
-def describe(trial, key, value, today) -> str:
-    """An answer in a few words, as the review and the say-back show it."""
-    asked_as = trial.answers[key].asked_as
-    if asked_as:  # the age in years, asked with the date of birth
-        label = trial.question(asked_as).label.lower()
-        return f"{label} {value}" if value != UNKNOWN else f"{label} not known"
-    label = next((q.label for q in trial.questions if q.key == key), key)
-    if value not in (UNKNOWN, None) and any(spec.asked_as == key for spec in trial.answers.values()):
-        return f"{label.lower()}: {age_in_words(value, today)} (born {long_date(value)})"  # the date of birth
-    return f"{label.lower()}: {show_value(trial, key, value, today)}"
+    failing = [trial.criterion(cid) for cid in after if cid not in before]
+    keys = [k for c in failing for k in trial.reads(c) if k in given]
+    new = {k: given[k] for k in dict.fromkeys(keys)}
+    if new:  # a window's day is said back with what made it count ("not a low dose")
+        held = {**slots, **given}
+        new = {**{c.window.key: held[c.window.key] for c in failing if c.window is not None and held.get(c.window.key)}, **new}
+    if new and any((slots.get("disputed") or {}).get(k) != v for k, v in new.items()):
+        turn.updates["confirms"] = new
+    elif slots.get("queued") and not slots.get("confirms"):
+        turn.updates.update({"confirms": slots["queued"], "queued": None})
 
 
 def _digress_or_fail(trial, slots, requested, reading: Reading, intent, today, turn: Turn,

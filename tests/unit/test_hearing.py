@@ -124,7 +124,7 @@ def test_no_to_a_say_back_asks_the_question_again():
     slots = {**GIRL_15, "pregnant_or_breastfeeding": True, "confirms": {"pregnant_or_breastfeeding": True}}
     t = turn("confirm", "no", slots=slots)
     assert t.updates["pregnant_or_breastfeeding"] is None and t.updates["confirms"] is None
-    assert said(t) == ["utter_will_ask_again"]
+    assert said(t) == ["utter_what_is_wrong"] and t.updates["disputed"] == {"pregnant_or_breastfeeding": True}
     assert required_slots(TRIAL, {**STARTED, **slots, **t.updates}, TODAY)[-1] == "pregnant_or_breastfeeding"
 
 

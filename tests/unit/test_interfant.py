@@ -94,7 +94,7 @@ def test_a_baby_of_366_days_is_said_back_in_days_then_ruled_out():
 def test_the_say_back_gives_the_age_in_days():
     turn = take_turn(INFANT, {"continue_closed": "yes", "chatting_as": "parent"}, "date_of_birth", "6/9/2025", None, 0.0, DAY)
     assert turn.updates["confirms"] == {"date_of_birth": "2025-09-06"}
-    from conversation.turn import describe
+    from conversation.sayback import describe
     assert describe(INFANT, "date_of_birth", "2025-09-06", DAY) == "age: 12 months (366 days) (born 6 September 2025)"
 
 
