@@ -5,7 +5,8 @@ default trial without it) and is a list of steps:
   - user: what the family types
     expect:
       question: SLOT | null     exactly one question marker for SLOT (null: none)
-      kind / choices:           of that marker
+      kind / choices / confirms: of that marker
+      choices_include: [..]     choices the marker holds among others
       text: [..]                substrings of the bot's text (case-insensitive)
       not_text: [..]            substrings that must not appear
       eligibility: {..} | null  the decision payload contains these values (null: no decision)
@@ -67,9 +68,11 @@ def check_reply(reply: Reply, expect: Dict[str, Any], where: str) -> None:
         want = expect["question"]
         got = reply.question["slot"] if reply.question else None
         assert got == want, f"{where}: question {got!r}, wanted {want!r}\n{reply.describe()}"
-    for key in ("kind", "choices"):
+    for key in ("kind", "choices", "confirms"):
         if key in expect:
-            assert reply.question and reply.question[key] == expect[key], f"{where}: {key}\n{reply.describe()}"
+            assert reply.question and reply.question.get(key) == expect[key], f"{where}: {key}\n{reply.describe()}"
+    for choice in _list(expect.get("choices_include")):
+        assert reply.question and choice in reply.question["choices"], f"{where}: no choice {choice!r}\n{reply.describe()}"
     for needle in _list(expect.get("text")):
         assert needle.lower() in reply.text.lower(), f"{where}: text lacks {needle!r}\n{reply.describe()}"
     for needle in _list(expect.get("not_text")):
