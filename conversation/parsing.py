@@ -26,6 +26,7 @@ def clean(text: Optional[str]) -> str:
     """Lower case, straight quotes, single spaces, no trailing punctuation."""
     text = (text or "").replace("’", "'").replace("‘", "'").lower()
     text = re.sub(r"[\u0000-\u001f\u007f]", " ", text)
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quote marks, not apostrophes: "they called it 'common all'"
     return re.sub(r"\s+", " ", text).strip(" .!?,;:")
 
 
@@ -94,6 +95,11 @@ def masked(t: str, spans: Iterable[Tuple[int, int, Any, bool]]) -> str:
 
 
 HEDGE = "hedge"  # a leaning the family should confirm ("I think so")
+# Not knowing whether what they have counts ("not sure if that counts", "not sure if that was the
+# blasts"): something is there to ask about, so it is asked again, never taken as "I don't know".
+DOUBT = (r"(?:not sure|unsure|don'?t know|dont know|do not know|dunno|idk|no idea|(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) "
+         r"(?:sure|certain))(?: \w+){0,3}? (?:if|whether|what|how) (?:[\w']+ ){0,6}?(?:counts?|(?:you'?d |they'?d )?class(?:ed)?|"
+         r"qualif\w*|(?:it|that|this) (?:was|is) (?:the|a|an|from|due|because))")
 
 YES_NO_WORDS: Dict[Any, List[str]] = {
     True: [
@@ -133,17 +139,23 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?:they|the doctors?|doctors|the team)(?:'ve| have|'s| has)? (?:haven'?t|hasn'?t|not) said(?: yet)?", r"(?:still )?pending",
     ],
     HEDGE: [
-        r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
+        DOUBT, r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
         r"probably(?: not)?", r"likely", r"i think (?:he|she|they|it|we) (?:has|have|did|is|are|does|was)",
         r"might (?:have|be|not)", r"could be", r"sort of", r"kind of", r"kinda", r"i think not",
         r"i think(?= it'?s| its| it is|\s*[?!.]*$)",  # "ALL, I think?", "I think it's ALL"
         r"(?:i'?d|i would|we'?d|we would)? ?hope (?:not|so)", r"some days", r"on and off", r"partly", r"partially",
-        r"a bit of both", r"both", r"not really", r"mostly", r"some days (?:yes|no|good|bad|fine|ok)", r"maybe", r"perhaps", r"possibly", r"some (?:are|were|of them)",
+        r"a bit of both", r"both", r"not really", r"(?:ok|okay|fine|good|alright|normal|well)[\s-]?ish", r"whatever that means", r"mostly", r"some days (?:yes|no|good|bad|fine|ok)", r"maybe", r"perhaps", r"possibly", r"some (?:are|were|of them)",
     ],
 }
 
 # "I don't know" in any answer: the same words the yes/no reading takes as unknown.
 SAYS_DONT_KNOW = re.compile(r"(?<![\w'])(?:" + "|".join(YES_NO_WORDS[UNKNOWN]) + r")(?![\w'])")
+DOUBTS = _phrase(DOUBT)
+
+
+def says_dont_know(t: str) -> bool:
+    """The family does not know the answer (not: wonders whether what they know counts)."""
+    return bool(SAYS_DONT_KNOW.search(t)) and not DOUBTS.search(t)
 
 # Said to the questions that steer the chat (carry on? talk to a nurse? is that right?).
 FLOW_WORDS: Dict[Any, List[str]] = {
@@ -173,7 +185,8 @@ def parse_yes_no(text: str, words: Optional[Mapping[Any, Sequence[str]]] = None,
     matches = [m for m in phrase_matches(t, table) if not m[3]]
     hits = {value for _, _, value, _ in matches}
     said = {v for v in (True, False) if v in hits}
-    if UNKNOWN in hits and min(m[0] for m in matches if m[2] == UNKNOWN) < min((m[0] for m in matches if m[2] in said), default=len(t)):
+    if UNKNOWN in hits and min(m[0] for m in matches if m[2] == UNKNOWN) < min((m[0] for m in matches if m[2] in said or m[2] == HEDGE),
+                                                                               default=len(t)):
         return UNKNOWN  # "not sure, he doesn't tell me": they lead with not knowing
     if HEDGE in hits or (UNKNOWN in hits and said):
         raise NotUnderstood("yes_no_hedge")
@@ -201,6 +214,7 @@ def words_to_digits(text: str) -> str:
     for typo, word in TYPO_FIXES.items():
         text = re.sub(rf"\b{typo}\b", word, text)
     text = text.replace("half", "50") if re.search(r"\b(about|around|roughly)? ?half\b", text) else text
+    text = re.sub(r"\bthree quarters\b", "75", re.sub(r"\b(?:a|one) quarter(?= of\b)", "25", text))
 
     def number(match: re.Match) -> str:
         words = re.split(r"[\s-]+", match.group(0).strip())
@@ -231,12 +245,22 @@ def numbers_in(text: str) -> List[float]:
 LATEST = re.compile(r"(?:latest|most recent|recent|last one|last test|now|currently|came down to|went down to|down to|"
                     r"dropped to|fell to|rose to|went up to)\D{0,20}?(\d+(?:[.,]\d+)?)|"
                     r"(\d+(?:[.,]\d+)?)\s*(?:%|percent)?\s*(?:on|in|at|from) (?:the|his|her|their) (?:latest|last|most recent)")
+# Words that mark the figure of their own clause as the latest ("the one last week was 20").
+LATEST_MARK = re.compile(r"\b(?:latest|most recent(?:ly)?|recent(?:ly)?|last (?:one|test|time|week|month|marrow|bone marrow|result|"
+                         r"check|aspirate)|this (?:time|week|month|one)|the one (?:last|this)|now|currently|at the moment|"
+                         r"today|yesterday)\b")
+FIGURE_CLAUSES = re.compile(r"[;!?]|[.,](?!\d)|\b(?:but|and|while|whereas)\b")
 
 
 def latest(digits: str) -> Optional[float]:
-    """The figure a message marks as the latest, when it gives several ("90% at relapse, 12% now")."""
+    """The figure a message marks as the latest, when it gives several ("90% at relapse, 12% now"):
+    the one figure of the one clause that says "now", "last week", "this time"...; else none,
+    and the message is asked about, never its first figure taken."""
     if len(set(NUMBER.findall(digits))) < 2:
         return None
+    marked = [set(NUMBER.findall(c)) for c in FIGURE_CLAUSES.split(digits) if NUMBER.search(c) and LATEST_MARK.search(c)]
+    if len(marked) == 1 and len(marked[0]) == 1:
+        return float(marked[0].pop().replace(",", "."))
     m = LATEST.search(digits)
     return float((m.group(1) or m.group(2)).replace(",", ".")) if m else None
 
@@ -248,9 +272,11 @@ def parse_number(text: str, low: float = 0, high: float = 100, **_: Any) -> Any:
         return 0
     found = numbers_in(t)
     if not found:
-        if SAYS_DONT_KNOW.search(t):
+        if says_dont_know(t):
             return UNKNOWN
         raise NotUnderstood("number")
+    if DOUBTS.search(t):
+        raise NotUnderstood("number_exact")  # "the number 3, not sure if that was the blasts"
     percents = [float(n.replace(",", ".")) for n in re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|pc)", digits)]
     moved = re.search(r"\bfrom \d+(?:[.,]\d+)?\s*%?\s*(?:\w+ ){0,2}to (\d+(?:[.,]\d+)?)", digits)
     if moved:  # "went from 90 down to 20": the latest figure
@@ -277,9 +303,20 @@ def parse_number_within(text: str, spec: Any) -> Any:
 NEVER_WORDS = _any([
     r"never", r"no", r"none", r"nope", r"not had", r"hasn'?t had", r"haven'?t had", r"has not had", r"have not had",
     r"didn'?t have", r"did not have", r"not ever", r"n/a", r"not applicable", r"he hasn'?t", r"she hasn'?t",
-    r"not yet", r"no,? not yet", r"nah", r"naw", r"nae", r"nay",
+    r"not yet", r"no,? not yet", r"nah", r"naw", r"nae", r"nay", r"(?:this|it|that)(?: would|'d|'ll| will)? be (?:the|his|her|their|our) first",
 ])
 MONTHS = "january february march april may june july august september october november december".split()
+MONTH_NAME = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+                        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")  # whole words: "doctor" holds no October
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# A weekday that places a day ("on Friday"), not a habit ("they ring on a Tuesday", "Fridays").
+WEEKDAY = re.compile(r"(?<!\ba )(?<!\bevery )\b(" + "|".join(WEEKDAYS) + r")\b(?!s)")
+# "on the 1st": a day of the month with no month, alone or with its weekday ("the 1st, a Tuesday").
+ORDINAL_DAY = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?=\s*(?:$|[,.;:!?)-]|(?:a |on a )?(?:" + "|".join(WEEKDAYS) + r")))")
+# Days families name rather than date ("Christmas Eve", "Valentine's Day 2024").
+NAMED_DAYS = {r"christmas day": "25 december", r"christmas eve": "24 december", r"boxing day": "26 december",
+              r"new year'?s day": "1 january", r"new year'?s eve": "31 december", r"valentine'?s(?: day)?": "14 february",
+              r"halloween": "31 october", r"bonfire night": "5 november"}
 # "before" counts back from today only where it ends the phrase ("a week before"); "7 days
 # before her relapse" counts from another event, a time this answer cannot place.
 AGO = re.compile(r"\b(\d+|a|an|one|a couple of|a few)\s*(day|week|fortnight|month|year|wk|mth|mo|yr|d)s?\s*"
@@ -291,7 +328,11 @@ SINCE = re.compile(r"\b(\d+|a|an|one|a couple of)\s*(day|week|fortnight|month|ye
                    r"(\d+|a|an|one|a couple of)\s*(day|week|fortnight|month|year)s?\b")
 UNIT_NAMES = {"wk": "week", "mth": "month", "mo": "month", "yr": "year", "d": "day"}
 VAGUE = re.compile(r"\b(few|several|some|couple|a while|recently|ages|long time|while back|not long|summer|spring|autumn|"
-                   r"winter|(?:early|late|mid|start|beginning|end)(?: of)? (?:this|last|the) year)\b")
+                   r"winter|christmas|easter|half[\s-]?term|(?:early|late|mid|start|beginning|end)(?: of)? (?:this|last|the) year|"
+                   r"when (?:he|she|they|i) (?:was|were) (?:\d+|a baby|[a-z]+))\b")  # an age is no date
+# A time said with "I don't know" ("not sure, end of July sometime"): a guess to ask about, not "I don't know".
+TIME_HINT = re.compile(r"\b(?:ago|last (?:week|month|year)|(?:start|end|beginning|middle) of|around|about|christmas|easter|"
+                       r"half[\s-]?term|summer|spring|autumn|winter|" + "|".join(WEEKDAYS) + r")\b")
 
 
 def _clamp(day: dt.date, today: dt.date) -> dt.date:
@@ -370,15 +411,37 @@ def _dateparser(t: str, today: dt.date, prefer_day: str) -> Optional[dt.date]:
 from dateutil.relativedelta import relativedelta  # noqa: E402  (with the dates it serves)
 
 
+def named_days(t: str) -> str:
+    """A cleaned message with the days it names as dates ("christmas eve" as "24 december")."""
+    for name, day in NAMED_DAYS.items():
+        t = re.sub(rf"\b{name}\b", day, t)
+    return t
+
+
 def _time_words(text: str) -> str:
     """The message cleaned, with numbers in words as digits where they count time ("five months ago")."""
-    t = clean(text)
+    t = named_days(clean(text))
     return words_to_digits(t) if re.search(r"\b(?:ago|back|before|without|off|since|for|free|clear)\b", t) else t
+
+
+def _day_of_week(t: str, today: dt.date) -> Optional[dt.date]:
+    """The most recent day the message names by its weekday or by its day of the month, or by
+    both, which must agree ("on the 1st, a Tuesday"); a weekday alone is never today."""
+    nth = ORDINAL_DAY.search(t)
+    named = re.search(r"\b(" + "|".join(WEEKDAYS) + r")\b", t) if nth else WEEKDAY.search(t)
+    weekday = WEEKDAYS.index(named.group(1)) if named else None
+    if nth is None:
+        return None if weekday is None else today - dt.timedelta(days=(today.weekday() - weekday) % 7 or 7)
+    for back in range(0, 450):
+        day = today - dt.timedelta(days=back)
+        if day.day == int(nth.group(1)) and weekday in (None, day.weekday()):
+            return day
+    raise NotUnderstood("date_vague")
 
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")
 DAY_WORDS = re.compile(r"\b(?:day before yesterday|yesterday|last night)\b")
-TIME_MENTIONS = (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY, MONTH_YEAR, AGO, SINCE, DAY_WORDS)
+TIME_MENTIONS = (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY, MONTH_YEAR, AGO, SINCE, DAY_WORDS, WEEKDAY)
 
 
 def times_in(text: str, today: dt.date) -> List[str]:
@@ -407,9 +470,13 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
     t = _time_words(text)
     if not t:
         raise NotUnderstood("date")
-    if SAYS_DONT_KNOW.search(t) and not re.search(r"\d", t):
+    if says_dont_know(t) and not re.search(r"\d", t):
+        if MONTH_NAME.search(t) or TIME_HINT.search(t):
+            raise NotUnderstood("date_vague")
         return UNKNOWN
-    if never and NEVER_WORDS.search(t) and not re.search(r"\d|ago|" + "|".join(m[:3] for m in MONTHS), t):
+    if DOUBTS.search(t) and not re.search(r"\d", t):
+        raise NotUnderstood("date")
+    if never and NEVER_WORDS.search(t) and not (re.search(r"\d|ago", t) or MONTH_NAME.search(t) or WEEKDAY.search(t)):
         return NEVER
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", t)
     try:
@@ -421,24 +488,27 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
                 day = today - dt.timedelta(days=2)
             elif day is None and re.search(r"\b(?:last night|yesterday)\b", t):
                 day = today - dt.timedelta(days=1)
-            elif day is None and TODAY_WORDS.search(t):
+            day = day or _day_of_week(t, today)  # "still on it, had vincristine on Friday": Friday
+            if day is None and TODAY_WORDS.search(t):
                 day = today
             if day is None:
                 if VAGUE.search(t):
                     raise NotUnderstood("date_vague")
+                if re.search(r"\blast month\b", t):  # the month's last day, as with a month alone
+                    return (today.replace(day=1) - dt.timedelta(days=1)).isoformat()
                 month_year = MONTH_YEAR.search(t)
                 if month_year:  # "jan 2025", "may last year": the month's last day, as with a month alone
                     month = [m[:3] for m in MONTHS].index(month_year.group(1)) + 1
                     year = today.year - 1 if month_year.group(2) == "last year" else int(month_year.group(2))
                     return min(dt.date(year, month, 1) + relativedelta(months=1, days=-1), today).isoformat()
-                year_only = None if re.search(r"\d{1,2}[/.]\d|" + "|".join(m[:3] for m in MONTHS), t) else \
+                year_only = None if re.search(r"\d{1,2}[/.]\d", t) or MONTH_NAME.search(t) else \
                     re.search(r"\b((?:19|20)\d{2})\b", t)
                 if year_only:
                     year = int(year_only.group(1))
                     if year >= today.year or birth:
                         raise NotUnderstood("date_vague")
                     return dt.date(year, 12, 31).isoformat()  # the latest day: windows judged conservatively
-                if re.fullmatch(r"[\d\s]+", t) or (re.fullmatch(r"\d{1,3}\D*", t) and not re.search("|".join(m[:3] for m in MONTHS), t)):
+                if re.fullmatch(r"[\d\s]+", t) or (re.fullmatch(r"\d{1,3}\D*", t) and not MONTH_NAME.search(t)):
                     raise NotUnderstood("date")
                 if birth and not re.search(r"\b(?:19|20)\d{2}\b|\b(?:this|last) year\b|\d[/.]\d{1,2}[/.]\d", t):
                     raise NotUnderstood("date_vague")  # "born in march": which year?

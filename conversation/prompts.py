@@ -17,6 +17,7 @@ from eligibility.engine import age_on
 from eligibility.explain import say
 
 from .checklist import items_to_ask
+from .parsing import UNKNOWN
 
 DONT_KNOW = "I don't know"
 
@@ -167,4 +168,4 @@ def choice_words(trial: Trial, key: str) -> List[Tuple[str, List[str]]]:
 def yes_no_words(trial: Trial, key: str) -> Dict[bool, List[str]]:
     """The phrases a yes/no question takes beyond every question's yes and no."""
     words = trial.question(key).words
-    return {True: list(words.yes), False: list(words.no)} if words else {}
+    return {True: list(words.yes), False: list(words.no), UNKNOWN: list(words.unknown)} if words else {}

@@ -14,10 +14,10 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, next_question
 from eligibility.engine import NOT_ELIGIBLE, window_end
-from eligibility.trial import age_keys
+from eligibility.trial import Spotting, age_keys
 
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
-from .facts import extract_facts, topic_keys
+from .facts import clauses, extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
                       parse_date, parse_number_within, parse_performance, parse_yes_no, times_in)
 from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, flow_choices, performance_scale, yes_no_words
@@ -444,7 +444,8 @@ def _ask_which_time(trial, slots, key, reading: Reading, today, turn: Turn) -> b
     chemo; the party was a week ago"): never pick one, ask which, each a choice."""
     if trial.answers[key].kind != "date":
         return False
-    options = times_in(reading.answer, today)
+    unless = (trial.question(key).facts or Spotting()).unless  # "the intrathecal one on Thursday" is no time of this question's
+    options = times_in(" ; ".join(c for c in clauses(reading.answer) if not (unless and re.search(unless, c))), today)
     answers = answers_of(trial, slots, today)
     if len({_decides(trial, answers, key, day, today) for day in options}) < 2:
         return False

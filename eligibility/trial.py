@@ -184,6 +184,7 @@ class YesNoWords(Strict):
     "his bloods were fine" is a yes to the blood test question, and to no other."""
     yes: List[str] = []
     no: List[str] = []
+    unknown: List[str] = []  # not knowing said in the question's terms ("not sure what counts as a low dose")
 
 
 class Spotting(Strict):

@@ -166,3 +166,69 @@ def test_activity_in_a_familys_words_from_the_scales_words(age, text, score):
     slots = {"age_years": age} if age is not None else {"date_of_birth": "unknown"}
     t = turn("performance_score", text, slots)
     assert t.updates.get("performance_score") == score
+
+
+# --- answers the way families write them in blogs and forums (issue 22) ------------------
+
+from conversation.parsing import parse_date, parse_number  # noqa: E402
+
+
+@pytest.mark.parametrize("text", ["the hospital said it was 'b precursor', whatever they mean by that",
+                                  "the letter says 'pre-B' on it"])
+def test_a_quoted_term_is_read_like_the_bare_one(text):
+    assert parse_choice(text, choices=choice_words(TRIAL, "diagnosis")) == "b_precursor_all"
+
+
+@pytest.mark.parametrize("key,text", [
+    ("serious_condition", "he has asthma but no idea if you'd count that"),
+    ("cns_autoimmune_disease", "she had a funny turn with her nerves once, unsure whether it qualifies"),
+    ("serious_condition", "they weren't sure if it was the drug or a virus"),
+])
+def test_doubt_whether_something_counts_is_asked_again_never_taken_as_i_dont_know(key, text):
+    with pytest.raises(NotUnderstood):
+        parse_yes_no(text, words=yes_no_words(TRIAL, key))
+
+
+def test_not_knowing_in_a_questions_own_terms_is_i_dont_know():
+    assert parse_yes_no("no idea what they call a low dose", words=yes_no_words(TRIAL, "last_chemotherapy_low_dose")) == "unknown"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("70% when she relapsed in the spring, 35 this time", 35),
+    ("at diagnosis it was 90, the most recent marrow 40", 40),
+    ("it was 12 last week; back in March 60", 12),
+    ("roughly a quarter of them", 25),
+    ("three quarters of the marrow", 75),
+])
+def test_the_figure_marked_as_the_latest_wins(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["90 at relapse and 40 after the first block",
+                                  "the number 8 sticks in my head but I'm not sure if that was the blasts"])
+def test_several_unmarked_figures_or_a_doubted_one_are_asked_again(text):
+    with pytest.raises(NotUnderstood):
+        parse_number(text)
+
+
+@pytest.mark.parametrize("text,day", [
+    ("boxing day last year", "2025-12-26"), ("on new year's eve 2024", "2024-12-31"), ("halloween", "2025-10-31"),
+    ("she's been on it all along, the last dose was Thursday", "2026-09-03"),
+    ("the 2nd, a Wednesday", "2026-09-02"), ("on the 5th, a Monday", "2026-01-05"), ("on the 4th", "2026-09-04"),
+    ("last month", "2026-08-31"), ("this would be his first one", "never"),
+])
+def test_days_named_by_holiday_weekday_or_day_of_the_month(text, day):
+    assert parse_date(text, TODAY, never=True) == day
+
+
+@pytest.mark.parametrize("text", ["can't be sure, some time in the summer holidays", "no idea, early June maybe",
+                                  "when he was four, he's nine now", "not sure whether what she had counts"])
+def test_a_guess_at_a_time_or_a_time_by_age_is_asked_again(text):
+    with pytest.raises(NotUnderstood):
+        parse_date(text, TODAY, never=True)
+
+
+def test_a_spinal_dose_is_no_second_time_for_the_chemo_question():
+    t = turn("last_chemotherapy", "the intrathecal went in on Wednesday, his last IV chemo was 4 weeks ago",
+             slots={**GIRL_15, "last_chemotherapy": None})
+    assert t.updates["last_chemotherapy"] == "2026-08-10"
