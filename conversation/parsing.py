@@ -607,13 +607,16 @@ def parse_choice(text: str, choices: Sequence[Tuple[str, Sequence[str]]] = (), *
 
 def parse_performance(text: str, levels: Sequence[Tuple[int, str]], words: Optional[Mapping[int, Sequence[str]]] = None,
                       **_: Any) -> Any:
-    """A score in tens, or one of the plain descriptions of the child's day; `words` are more
-    words families use for a level, from the trial file, counted as if in its description."""
+    """A score in tens, or one of the plain descriptions of the child's day. `words` are the
+    phrases families use for a level, from the trial file: a phrase said outright names its
+    level; several levels said ("plays normally, just can't keep up in rough games") are
+    the lowest of them, the limit that describes the day. Otherwise the words count as if
+    in the level's description, and the description sharing the most words wins."""
     t = clean(text)
     for score, description in levels:
         if t == clean(description):
             return score
-    if SAYS_DONT_KNOW.search(t):
+    if says_dont_know(t):
         return UNKNOWN
     found = numbers_in(t)
     if len(set(found)) > 1:
@@ -623,6 +626,9 @@ def parse_performance(text: str, levels: Sequence[Tuple[int, str]], words: Optio
         if score < 0 or score > 100 or score % 10:
             raise NotUnderstood("performance_range")
         return int(score)
+    named = phrase_hits(t, {score: (words or {}).get(score, []) for score, _ in levels})
+    if named:
+        return min(named)
     # The description sharing the most words with what was typed, if clearly ahead;
     # negated words say what the child is not ("not fully active"), so they do not count.
     tokens = re.findall(r"[a-z']+", t)

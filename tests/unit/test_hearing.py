@@ -232,3 +232,20 @@ def test_a_spinal_dose_is_no_second_time_for_the_chemo_question():
     t = turn("last_chemotherapy", "the intrathecal went in on Wednesday, his last IV chemo was 4 weeks ago",
              slots={**GIRL_15, "last_chemotherapy": None})
     assert t.updates["last_chemotherapy"] == "2026-08-10"
+
+
+@pytest.mark.parametrize("age,text,score", [
+    (9, "totally herself again, bouncing off the walls", 100),
+    (9, "he goes to nursery again, just a touch slower than the others", 90),
+    (9, "racing about in the morning but runs out of steam after lunch", 80),
+    (9, "she joins in, though only in little bursts", 70),
+    (9, "pottering about, happy with lego and puzzles", 60),
+    (9, "lying about most of the day, she does get dressed", 50),
+    (9, "asleep most of the time and on morphine", 40),
+    (9, "plays normally at home but can't keep up with his friends at the park", 90),
+    (None, "full of beans, non-stop from morning to night", 100),
+    (None, "mainly in bed now", 40),
+])
+def test_activity_described_in_everyday_terms_names_its_level_the_lowest_said_counts(age, text, score):
+    slots = {"age_years": age} if age is not None else {"date_of_birth": "unknown"}
+    assert turn("performance_score", text, slots).updates.get("performance_score") == score
