@@ -137,6 +137,16 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?:(?:he|she|they|we|i|it)(?:'re|'s| are| is| was| were)? )?(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) (?:sure|certain)",
         r"not a clue", r"(?:haven'?t|have not|hasn'?t|has not|weren'?t|wasn'?t|not) (?:been )?told(?: yet)?",
         r"(?:they|the doctors?|doctors|the team)(?:'ve| have|'s| has)? (?:haven'?t|hasn'?t|not) said(?: yet)?", r"(?:still )?pending",
+        r"(?:won'?t|will not) know", r"until (?:the |this week'?s |\w+'?s )?(?:bloods?|results?|tests?|scans?) (?:come|are|get) back",
+        r"still being (?:worked out|investigated|looked (?:at|into)|decided|confirmed|checked)",
+        r"(?:(?:they'?re|they are|we'?re|we are|the doctors are) )?(?:still )?(?:doing|running|waiting on|waiting for|repeating) "
+        r"(?:more |some |the |a |another )?tests",
+        r"(?:never|didn'?t|did not|haven'?t|have not) (?:given|gave|give|told|tell) (?:us |me )?(?:a|the|any|an exact) "
+        r"(?:percentage|number|figure|score|date)",
+        r"(?:nobody|no one|no-one) (?:tells|told|has told|tell) (?:us|me) (?:anything|much)",
+        r"(?:don'?t|do not) have (?:the|his|her|their|my) (?:notes|letters?|paperwork|records?|details)(?: (?:to hand|with me|here|on me))?",
+        r"(?:haven'?t|hasn'?t|not) (?:had|got|heard|received) (?:anything|any news|(?:the |\w+'?s )?(?:results?|bloods?|counts?))"
+        r"(?: back)?(?: yet)?",
     ],
     HEDGE: [
         DOUBT, r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
@@ -167,6 +177,22 @@ FLOW_WORDS: Dict[Any, List[str]] = {
 JUNK = re.compile(r"[<>{}\[\]\\|`$%^*=~#@]")
 
 
+# Words that put what follows in place of what came before ("at first they said B-ALL, but then
+# it turned out to be mixed", "she had acute GVHD but it's all gone now").
+REVISION = re.compile(r"\b(?:but then|but later|but actually|turned out|(?:was|is|it'?s|its) actually|in the end|"
+                      r"but(?=[^.;]*\bnow\b))\b")
+
+
+def revised(t: str, matches: Sequence[Tuple[int, int, Any, bool]]) -> Any:
+    """The one value said after words that revise what was said before, when it differs from it."""
+    turn = REVISION.search(t)
+    if not turn:
+        return None
+    before = {value for start, end, value, negated in matches if not negated and end <= turn.start()}
+    after = {value for start, end, value, negated in matches if not negated and start >= turn.end()}
+    return after.pop() if len(after) == 1 and before and not before & after else None
+
+
 def parse_yes_no(text: str, words: Optional[Mapping[Any, Sequence[str]]] = None, flow: bool = False, **_: Any) -> Any:
     """True, False or "unknown". A reply that says both, leans without saying ("I think so")
     or holds no answer at all raises NotUnderstood, so the question is asked again.
@@ -190,6 +216,8 @@ def parse_yes_no(text: str, words: Optional[Mapping[Any, Sequence[str]]] = None,
         return UNKNOWN  # "not sure, he doesn't tell me": they lead with not knowing
     if HEDGE in hits or (UNKNOWN in hits and said):
         raise NotUnderstood("yes_no_hedge")
+    if len(said) == 2 and revised(t, matches) is not None:
+        return revised(t, matches)  # "they mentioned Burkitt at first, but then said it wasn't"
     if len(said) == 2:
         raise NotUnderstood("yes_no_both")
     if said:
@@ -587,9 +615,14 @@ def parse_choice(text: str, choices: Sequence[Tuple[str, Sequence[str]]] = (), *
     for value, _words in choices:  # the exact strings offered as buttons are accepted verbatim
         if t == value.lower() or t == value.lower().replace("_", " "):
             return value
-    matches = phrase_matches(t, {value: words for value, words in choices})
-    hits = {value for _, _, value, is_negated in matches if not is_negated}
-    said = phrase_hits(masked(t, matches), {v: YES_NO_WORDS[v] for v in (True, False, HEDGE, UNKNOWN)})
+    matches = [m for m in phrase_matches(t, {value: words for value, words in choices}) if not m[3]]
+    hits = {value for _, _, value, _ in matches}
+    plain = [m for m in phrase_matches(masked(t, matches), {v: YES_NO_WORDS[v] for v in (True, False, HEDGE, UNKNOWN)}) if not m[3]]
+    said = {value for _, _, value, _ in plain}
+    if UNKNOWN in said and HEDGE not in said and min(m[0] for m in plain if m[2] == UNKNOWN) < min((m[0] for m in matches), default=len(t)):
+        return UNKNOWN  # "not sure yet if it's ALL or mixed": they lead with not knowing
+    if len(hits) > 1 and revised(t, matches) is not None:
+        hits = {revised(t, matches)}
     if len(hits) == 1 and HEDGE not in said and UNKNOWN not in said and len(said) < 2:
         return next(iter(hits))
     if not hits:

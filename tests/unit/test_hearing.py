@@ -249,3 +249,42 @@ def test_a_spinal_dose_is_no_second_time_for_the_chemo_question():
 def test_activity_described_in_everyday_terms_names_its_level_the_lowest_said_counts(age, text, score):
     slots = {"age_years": age} if age is not None else {"date_of_birth": "unknown"}
     assert turn("performance_score", text, slots).updates.get("performance_score") == score
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("diagnosis", "initially they told us T-cell, but then the lab said it was really pre-B", "b_precursor_all"),
+    ("diagnosis", "we were told B-ALL, it turned out to be AML", "other"),
+    ("gvhd", "there was some acute GVHD in the spring but now there's none", "none"),
+    ("diagnosis", "the team still aren't sure whether it's T or B", "unknown"),
+    ("chemo_side_effects", "won't know if his hearing's recovered until the test next month", "unknown"),
+])
+def test_a_later_word_revises_an_earlier_and_leading_with_not_knowing_is_unknown(key, text, value):
+    assert parse_choice(text, choices=choice_words(TRIAL, key)) == value
+
+
+def test_a_revised_yes_no_is_the_later_answer():
+    assert parse_yes_no("they wondered about Burkitt's early on, but then the tests showed it wasn't") is False
+
+
+@pytest.mark.parametrize("text,value", [
+    ("it gave him awful headaches but it's cleared now", "active"),
+    ("her eyesight went blurry from it, though the LPs are clear now", "active"),
+    ("it cleared after the spinal chemo", None),
+    ("it was found at relapse and cleared, he's never had a single symptom", "treated_no_symptoms"),
+    ("CNS2 at relapse, no symptoms, clear since the second LP", "treated_no_symptoms"),
+    ("only ever been in his marrow", "none"),
+    ("his most recent LP found some blasts", "active"),
+])
+def test_spinal_leukaemia_that_caused_symptoms_is_active_and_cleared_alone_is_asked(text, value):
+    if value is None:
+        with pytest.raises(NotUnderstood):
+            parse_choice(text, choices=choice_words(TRIAL, "cns_leukaemia"))
+    else:
+        assert parse_choice(text, choices=choice_words(TRIAL, "cns_leukaemia")) == value
+
+
+@pytest.mark.parametrize("text", ["nobody tells us anything", "they've never given us an exact percentage",
+                                  "it's still being worked out", "I don't have her notes with me",
+                                  "we haven't had Monday's results back yet"])
+def test_not_knowing_in_a_familys_words(text):
+    assert parse_yes_no(text) == "unknown"
