@@ -149,7 +149,8 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?: back)?(?: yet)?",
     ],
     HEDGE: [
-        DOUBT, r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
+        DOUBT, r"(?:was|is) (?:that|this) it",
+        r"(?:can'?t|cannot|don'?t|do not) (?:remember|recall|know) exactly", r"not sure exactly", r"(?:i )?think so", r"(?:i )?reckon so", r"(?:i )?believe so", r"(?:i )?guess so", r"(?:i )?suppose so", r"(?:i )?assume so",
         r"probably(?: not)?", r"likely", r"i think (?:he|she|they|it|we) (?:has|have|did|is|are|does|was)",
         r"might (?:have|be|not)", r"could be", r"sort of", r"kind of", r"kinda", r"i think not",
         r"i think(?= it'?s| its| it is|\s*[?!.]*$)",  # "ALL, I think?", "I think it's ALL"

@@ -21,8 +21,10 @@ QUESTION_OPENING = re.compile(
     r"will (?:he|she|they|i|we|it|you)|would (?:he|she|they|i|we|it|you)|should (?:he|she|they|i|we)|"
     r"is (?:it|there|this|that)|are (?:there|they)|does (?:it|he|she|the|that|this)|do (?:i|we|they|you)|"
     r"did (?:you|they)|tell me|explain)\b")
-# "ALL, I think?": a hedge said as a question leans on the answer; it asks nothing.
-HEDGE_ALONE = re.compile(r"^(?:i think|i believe|i guess|i reckon|maybe|perhaps|probably|possibly|not sure|i'?m not sure)$")
+# "ALL, I think?", "sort of?", "a pump for 28 days, was that it?": a hedge said as a question leans
+# on the answer (which is then asked again); it asks nothing.
+HEDGE_ALONE = re.compile(r"^(?:i think|i believe|i guess|i reckon|maybe|perhaps|probably|possibly|not sure|i'?m not sure|sort of|"
+                         r"kind of|kinda|sorta)$|\b(?:(?:was|is) (?:that|this) it|might (?:have been|be) it|i think (?:that|it) (?:was|is|might))\b")
 # Clauses end at ? ! ; and at . or , not followed by a digit ("10.5%", "1,000" stay whole).
 CLAUSE_END = re.compile(r"(?<=[?!;])|(?<=[.,])(?!\d)")
 
@@ -53,7 +55,7 @@ def read(text: Optional[str]) -> Reading:
         body = part.strip(" .!?,;:")
         if not body:
             continue
-        asking = (part.rstrip().endswith("?") and not HEDGE_ALONE.match(body)) or bool(QUESTION_OPENING.match(body) or ASK_WHY.search(body))
+        asking = (part.rstrip().endswith("?") and not HEDGE_ALONE.search(body)) or bool(QUESTION_OPENING.match(body) or ASK_WHY.search(body))
         (question if asking else answer).append(body)
     return Reading(text=text or "", clean=clean(text), answer=", ".join(answer), question=", ".join(question),
                    keyword=keyword_intent(text), correction=bool(CORRECTION.search(clean(text))))

@@ -350,6 +350,8 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
         _ask_again(trial, changing, turn)
         return
     try:
+        if _asks_what_it_means(question.text, reading):
+            raise NotUnderstood(UNSURE.get(trial.question(requested).kind, "choice_closest"))
         key, value = _parse(trial, slots, requested, _chosen_time(slots, requested, reading) or reading.answer, today)
         if _ask_which_time(trial, slots, key, reading, today, turn):
             return
@@ -369,6 +371,20 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
     _take_other_facts(trial, slots, requested, reading, today, turn)
     if reading.asks:
         _answer_asked(trial, slots, requested, reading, intent, turn)
+
+
+UNSURE = {"yes_no": "yes_no_hedge", "date": "date", "number": "number", "scale": "performance"}
+
+
+def _asks_what_it_means(question: str, reading: Reading) -> bool:
+    """"Never heard of Burkitt, what is it?", "mature? no, immature cells": the family asks what
+    the question means, so what else they said cannot answer it yet."""
+    for asked in reading.question.split(", "):
+        if re.fullmatch(r"what(?:'s| is| are)(?: (?:it|that|this|they))?|what does (?:it|that|this) mean", asked):
+            return True
+        if re.fullmatch(r"[a-z'-]{3,}", asked) and re.search(rf"\b{re.escape(asked)}\b", question.lower()):
+            return True
+    return False
 
 
 def _checklist_turn(trial, slots, requested, reading: Reading, intent, today, turn: Turn) -> None:

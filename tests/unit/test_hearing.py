@@ -288,3 +288,38 @@ def test_spinal_leukaemia_that_caused_symptoms_is_active_and_cleared_alone_is_as
                                   "we haven't had Monday's results back yet"])
 def test_not_knowing_in_a_familys_words(text):
     assert parse_yes_no(text) == "unknown"
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("diagnosis", "b-cell type ALL", "b_precursor_all"), ("diagnosis", "bits of both, myeloid and lymphoid", "other"),
+    ("chemo_side_effects", "mainly tired, nothing else", "mild"), ("chemo_side_effects", "he's on crutches with the avn", "ongoing"),
+    ("chemo_side_effects", "she's fine apart from a little nausea", "mild"), ("chemo_side_effects", "his hair's still thin", "mild"),
+    ("chemo_side_effects", "the numbness doesn't bother her much", "mild"), ("sex", "people mistake him for a girl with his long hair", "male"),
+])
+def test_choices_in_everyday_terms(key, text, value):
+    assert parse_choice(text, choices=choice_words(TRIAL, key)) == value
+
+
+def test_b_cell_alone_could_be_the_mature_kind_and_is_asked():
+    with pytest.raises(NotUnderstood):
+        parse_choice("they said b cell", choices=choice_words(TRIAL, "diagnosis"))
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("relapsed_or_refractory", "the chemo never touched it", True), ("relapsed_or_refractory", "it popped back up at his 6 month check", True),
+    ("prior_blinatumomab", "he had a month on a pump he carried in a backpack", True),
+    ("prior_blinatumomab", "it was discussed but we chose CAR-T instead", False),
+    ("blood_tests_ok", "the team said his numbers are where they need them", True), ("blood_tests_ok", "her platelets are on the floor", False),
+    ("blood_tests_ok", "the doctor says she's fine to start", True), ("serious_condition", "she has epilepsy", True),
+    ("serious_condition", "he's under a nephrologist for his kidneys", True), ("hypersensitivity", "she had anaphylaxis to asparaginase", True),
+    ("cns_autoimmune_disease", "she was diagnosed with MS last year", True),
+])
+def test_yes_no_in_everyday_terms(key, text, value):
+    assert parse_yes_no(text, words=yes_no_words(TRIAL, key)) is value
+
+
+@pytest.mark.parametrize("text", ["a drip for 4 weeks from a little backpack, was that it?", "kind of?",
+                                  "blinatumomab? no", "no, what is it?"])
+def test_an_answer_that_doubts_itself_or_asks_what_the_question_means_is_asked_again(text):
+    t = turn("prior_blinatumomab", text, slots={**GIRL_15, "prior_blinatumomab": None})
+    assert "prior_blinatumomab" not in t.updates

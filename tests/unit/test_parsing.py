@@ -98,7 +98,7 @@ def test_age_refused(text, hint):
 
 @pytest.mark.parametrize("key,text,value", [
     ("sex", "boy", "male"), ("sex", "my daughter", "female"), ("sex", "male", "male"),
-    ("diagnosis", "b cell", "b_precursor_all"), ("diagnosis", "B-ALL", "b_precursor_all"),
+    ("diagnosis", "b cell all", "b_precursor_all"), ("diagnosis", "B-ALL", "b_precursor_all"),
     ("diagnosis", "pre-b", "b_precursor_all"), ("diagnosis", "T-cell ALL", "other"), ("diagnosis", "AML", "other"),
     ("diagnosis", "b_precursor_all", "b_precursor_all"),
     ("gvhd", "no", "none"), ("gvhd", "chronic but limited", "chronic_limited"), ("gvhd", "only on his hands", "chronic_limited"), ("gvhd", "widespread", "chronic_extensive"),
