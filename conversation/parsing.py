@@ -137,7 +137,11 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?:(?:he|she|they|we|i|it)(?:'re|'s| are| is| was| were)? )?(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) (?:sure|certain)",
         r"not a clue", r"(?:haven'?t|have not|hasn'?t|has not|weren'?t|wasn'?t|not) (?:been )?told(?: yet)?",
         r"(?:they|the doctors?|doctors|the team)(?:'ve| have|'s| has)? (?:haven'?t|hasn'?t|not) said(?: yet)?", r"(?:still )?pending",
-        r"(?:won'?t|will not) know", r"until (?:the |this week'?s |\w+'?s )?(?:bloods?|results?|tests?|scans?) (?:come|are|get) back",
+        r"(?:won'?t|will not) know", r"(?:don'?t|do not|didn'?t) recogni[sz]e",
+        r"(?:have|need) to (?:ask|check)(?: (?:with )?(?:the|his|her|their|my|our) \w+)?(?: to (?:be sure|check|make sure|confirm))?",
+        r"(?:doing|having|repeating|booked (?:in )?for|going for) (?:a|an|the|another) (?:\w+ ){0,2}(?:on \w+ |next week |tomorrow |this week )?"
+        r"to (?:check|see|find out|confirm|be sure)",
+        r"(?:they'?re|they are|doctors are|we'?re|we are|the doctors are) (?:checking|investigating|looking into|testing|scanning)", r"until (?:the |this week'?s |\w+'?s )?(?:bloods?|results?|tests?|scans?) (?:come|are|get) back",
         r"still being (?:worked out|investigated|looked (?:at|into)|decided|confirmed|checked)",
         r"(?:(?:they'?re|they are|we'?re|we are|the doctors are) )?(?:still )?(?:doing|running|waiting on|waiting for|repeating) "
         r"(?:more |some |the |a |another )?tests",
@@ -155,7 +159,7 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"might (?:have|be|not)", r"could be", r"sort of", r"kind of", r"kinda", r"i think not",
         r"i think(?= it'?s| its| it is|\s*[?!.]*$)",  # "ALL, I think?", "I think it's ALL"
         r"(?:i'?d|i would|we'?d|we would)? ?hope (?:not|so)", r"some days", r"on and off", r"partly", r"partially",
-        r"a bit of both", r"both", r"not really", r"(?:ok|okay|fine|good|alright|normal|well)[\s-]?ish", r"whatever that means", r"mostly", r"some days (?:yes|no|good|bad|fine|ok)", r"maybe", r"perhaps", r"possibly", r"some (?:are|were|of them)",
+        r"a bit of both", r"both(?=\s*(?:$|[,.;!?]|of\b|really\b|i think\b|ways\b|yes\b|no\b))", r"not really", r"(?:ok|okay|fine|good|alright|normal|well)[\s-]?ish", r"whatever that means", r"mostly", r"some days (?:yes|no|good|bad|fine|ok)", r"maybe", r"perhaps", r"possibly", r"some (?:are|were|of them)",
     ],
 }
 
@@ -181,16 +185,20 @@ JUNK = re.compile(r"[<>{}\[\]\\|`$%^*=~#@]")
 # Words that put what follows in place of what came before ("at first they said B-ALL, but then
 # it turned out to be mixed", "she had acute GVHD but it's all gone now").
 REVISION = re.compile(r"\b(?:but then|but later|but actually|turned out|(?:was|is|it'?s|its) actually|in the end|"
-                      r"but(?=[^.;]*\bnow\b))\b")
+                      r"but(?=[^.;]*\b(?:now|yet|this (?:week|time))\b))\b")
+
+BUT = re.compile(r"\bbut\b")
 
 
-def revised(t: str, matches: Sequence[Tuple[int, int, Any, bool]]) -> Any:
-    """The one value said after words that revise what was said before, when it differs from it."""
-    turn = REVISION.search(t)
+def revised(t: str, matches: Sequence[Tuple[int, int, Any, bool]], marker: re.Pattern = REVISION,
+            later: Optional[Sequence[Tuple[int, int, Any, bool]]] = None) -> Any:
+    """The one value said after words that revise what was said before (`later`: only these
+    matches count after them), when it differs from it."""
+    turn = marker.search(t)
     if not turn:
         return None
     before = {value for start, end, value, negated in matches if not negated and end <= turn.start()}
-    after = {value for start, end, value, negated in matches if not negated and start >= turn.end()}
+    after = {value for start, end, value, negated in (matches if later is None else later) if not negated and start >= turn.end()}
     return after.pop() if len(after) == 1 and before and not before & after else None
 
 
@@ -215,10 +223,15 @@ def parse_yes_no(text: str, words: Optional[Mapping[Any, Sequence[str]]] = None,
     if UNKNOWN in hits and min(m[0] for m in matches if m[2] == UNKNOWN) < min((m[0] for m in matches if m[2] in said or m[2] == HEDGE),
                                                                                default=len(t)):
         return UNKNOWN  # "not sure, he doesn't tell me": they lead with not knowing
+    if HEDGE not in hits and UNKNOWN in hits and said and revised(t, matches) == UNKNOWN:
+        return UNKNOWN  # "good last month, but nothing heard about this week's yet"
     if HEDGE in hits or (UNKNOWN in hits and said):
         raise NotUnderstood("yes_no_hedge")
     if len(said) == 2 and revised(t, matches) is not None:
         return revised(t, matches)  # "they mentioned Burkitt at first, but then said it wasn't"
+    own = [m for m in phrase_matches(t, words or {}) if m[2] in said]
+    if len(said) == 2 and revised(t, matches, BUT, own) is not None:
+        return revised(t, matches, BUT, own)  # "yes, but inhaled": the question's own words qualify a plain yes
     if len(said) == 2:
         raise NotUnderstood("yes_no_both")
     if said:
@@ -450,7 +463,8 @@ def named_days(t: str) -> str:
 def _time_words(text: str) -> str:
     """The message cleaned, with numbers in words as digits where they count time ("five months ago")."""
     t = named_days(clean(text))
-    return words_to_digits(t) if re.search(r"\b(?:ago|back|before|without|off|since|for|free|clear)\b", t) else t
+    one = re.sub(r"\bone\b(?!\s+(?:day|week|fortnight|month|year)s?\b)", "0ne", t)  # "hoping for one": a thing, not a number
+    return words_to_digits(one).replace("0ne", "one") if re.search(r"\b(?:ago|back|before|without|off|since|for|free|clear)\b", t) else t
 
 
 def _day_of_week(t: str, today: dt.date) -> Optional[dt.date]:
@@ -494,9 +508,22 @@ def times_in(text: str, today: dt.date) -> List[str]:
     return days
 
 
+def says_never_had(text: str, topic: str) -> bool:
+    """"CAR-T in April, but she's never had a transplant": never, said of the question's own topic."""
+    return bool(re.search(rf"\b(?:never|not yet)(?: \w+){{0,2}}? (?:a |an |any )?(?:{topic})(?!\w*\s+(?:since|for|in the last))",
+                          clean(text)))
+
+
+DAY_PLUS = re.compile(r"\bday \+ ?(\d{1,3})\b(?: (?:was|is|fell on|on))?")  # days counted from a transplant
+
+
 def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = False, oldest: int = 120, **_: Any) -> Any:
     """A day in the past or today; "never" where allowed; "unknown" for "I don't know"."""
     t = _time_words(text)
+    plus = DAY_PLUS.search(t)
+    if plus:  # "his day +100 was 20 July": the day 100 days before
+        day = parse_date(t[:plus.start()] + t[plus.end():], today, never, birth, oldest)
+        return (dt.date.fromisoformat(day) - dt.timedelta(days=int(plus.group(1)))).isoformat() if day not in (UNKNOWN, NEVER) else day
     if not t:
         raise NotUnderstood("date")
     if says_dont_know(t) and not re.search(r"\d", t):
@@ -566,13 +593,13 @@ AGE = re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o|yo)?(?:\s*old)?\b")
 def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -> Tuple[str, Any]:
     """(what, value): ("years", 9) for an age, ("birth", "2016-04-20") for a date of birth;
     `oldest` is the highest age the trial file accepts."""
-    t = words_to_digits(clean(text))
-    if SAYS_DONT_KNOW.search(t) and not re.search(r"\d", t):
+    t = words_to_digits(named_days(clean(text)))
+    if says_dont_know(t) and not re.search(r"\d", t) and not SCHOOL.search(t):
         return "birth", UNKNOWN
     if re.search(r"(?:^|\s)-\s*\d", t):
         raise NotUnderstood("age_range")
     t = re.sub(r"^(?:(?:he|she|they) (?:was|were) )?born (?:on |in )?", "", t)
-    if re.search(r"\b(?:year|grade|class|form|primary|p|yr)\s*\d", t):
+    if re.search(r"\b(?:year|grade|class|form|primary|p|yr)\s*\d", t) or SCHOOL.search(t):
         raise NotUnderstood("age")  # a school year is not an age
     coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|going on|soon)\s+(\d{1,3})\b(?!\s*(?:and a half\s*)?(?:months?|mths?|weeks?|wks?|days?))|"
                        r"\b(\d{1,3})\s+(?:next|nxt|this|in \d+)\s+(?:days?|weeks?|months?|year)\b", t)
@@ -581,10 +608,12 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
     t = re.split(r"[,;(]|\bbut\b", t)[0].strip() if re.match(r"^\d{1,3}\s*(?:years?|yrs?|y/?o)?(?:\s*old)?\s*[,;(]", t) else t
     if re.search(r"\b\d{1,3}\s*(?:or|-|to)\s*\d{1,3}\b", t) and not re.search(r"\d[/.-]\d{1,2}[/.-]\d", t):
         raise NotUnderstood("age")  # "9 or 10": which?
-    has_month = re.search("|".join(m[:3] for m in MONTHS), t)
-    date_like = re.search(r"\d{1,4}[/.-]\d{1,2}([/.-]\d{2,4})?", t) or re.search(r"\b(19|20)\d{2}\b", t) or has_month
+    date_like = re.search(r"\d{1,4}[/.-]\d{1,2}([/.-]\d{2,4})?", t) or re.search(r"\b(19|20)\d{2}\b", t) or MONTH_NAME.search(t)
     if not date_like and re.search(r"\bago\b", t):
         return "birth", parse_date(t, today, birth=True, oldest=oldest)  # "born 3 weeks ago"
+    birthday = BIRTHDAY.search(t)
+    if birthday and not date_like:
+        return "years", _age_by_birthday(t, birthday)
     if not date_like:
         young = re.search(r"\b(\d{1,3})\s*(days?|weeks?|wks?)\b", t)
         if young and not re.search(r"years?|yrs?|months?|mths?", t):  # "3 weeks old": a baby's birth, counted back
@@ -602,7 +631,35 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
                 raise NotUnderstood("age_range")
             return "years", age
         raise NotUnderstood("age")
-    return "birth", parse_date(t, today, birth=True, oldest=oldest)
+    born = parse_date(t, today, birth=True, oldest=oldest)
+    if born != UNKNOWN and not _fits_age(t, dt.date.fromisoformat(born), today):
+        raise NotUnderstood("age")  # "born 20/06/2026, he's 6 months old": which is right?
+    return "birth", born
+
+
+SCHOOL = re.compile(r"\b(?:reception|nursery|pre-?school|playgroup|primary|secondary)\b")  # a class says no age
+ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+            "fifteenth sixteenth seventeenth eighteenth").split()
+BIRTHDAY = re.compile(r"\b(\d{1,2}|" + "|".join(ORDINALS) + r")(?:st|nd|rd|th)? birthday\b")
+
+
+def _age_by_birthday(t: str, birthday: re.Match) -> int:
+    """"He had his 5th birthday last week": 5; "her 12th birthday is next month": 11."""
+    n = int(birthday.group(1)) if birthday.group(1).isdigit() else ORDINALS.index(birthday.group(1)) + 1
+    if re.search(r"\b(?:next|coming|soon|tomorrow|is on|'s on|will be|in \d+)\b", t[birthday.end():]):
+        return n - 1
+    if re.search(r"\b(?:had|celebrated|was|last|yesterday|ago|just)\b", t):
+        return n
+    raise NotUnderstood("age")
+
+
+def _fits_age(t: str, born: dt.date, today: dt.date) -> bool:
+    """An age said with the date of birth agrees with it (to a month)."""
+    months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+    said_months = re.search(r"\b(\d{1,2})\s*(?:months?|mths?)(?: old)?\b", t)
+    said_years = re.search(r"\b(?:is|'s|aged?|turned)\s+(\d{1,2})\b(?!\s*(?:months?|mths?|weeks?|wks?|days?|[/.-]\d))", t)
+    return not (said_months and abs(int(said_months.group(1)) - months) > 1) and \
+        not (said_years and int(said_years.group(1)) != months // 12)
 
 
 # --- choices -------------------------------------------------------------------

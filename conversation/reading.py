@@ -19,7 +19,7 @@ from .signals import ASK_WHY, CORRECTION, keyword_intent
 QUESTION_OPENING = re.compile(
     r"^(?:what|what'?s|whats|why|how|how'?s|where|who|which(?= (?:one|ones|is|are|was|were|of|do|does|did|would|should|will|type|kind|trial|drug|hospital)\b)|can (?:he|she|they|i|we|you|it)|could (?:he|she|they|i|we|you)|"
     r"will (?:he|she|they|i|we|it|you)|would (?:he|she|they|i|we|it|you)|should (?:he|she|they|i|we)|"
-    r"is (?:it|there|this|that)|are (?:there|they)|does (?:it|he|she|the|that|this)|do (?:i|we|they|you)|"
+    r"is (?:it|there|this|that)|is (?!not\b)\w+(?: \w+)? not\b|are (?:there|they)|does (?:it|he|she|the|that|this)|do (?:i|we|they|you)|"
     r"did (?:you|they)|tell me|explain)\b")
 # "ALL, I think?", "sort of?", "a pump for 28 days, was that it?": a hedge said as a question leans
 # on the answer (which is then asked again); it asks nothing.

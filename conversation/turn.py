@@ -19,7 +19,7 @@ from eligibility.trial import Spotting, age_keys
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import clauses, extract_facts, topic_keys
 from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
-                      parse_date, parse_number_within, parse_performance, parse_yes_no, times_in)
+                      parse_date, parse_number_within, parse_performance, parse_yes_no, says_never_had, times_in)
 from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, flow_choices, performance_scale, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
@@ -308,6 +308,9 @@ def _parse(trial, slots, key, text, today):
         if spec.kind == "yes_no":
             return key, parse_yes_no(text, words=yes_no_words(trial, key))
         if spec.kind == "date":
+            topic = trial.question(key).topic
+            if spec.never and topic and says_never_had(text, topic):
+                return key, "never"
             return key, parse_date(text, today, never=spec.never)
         if spec.kind == "number":
             return key, parse_number_within(text, spec)

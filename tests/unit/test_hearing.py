@@ -323,3 +323,19 @@ def test_yes_no_in_everyday_terms(key, text, value):
 def test_an_answer_that_doubts_itself_or_asks_what_the_question_means_is_asked_again(text):
     t = turn("prior_blinatumomab", text, slots={**GIRL_15, "prior_blinatumomab": None})
     assert "prior_blinatumomab" not in t.updates
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("last_stem_cell_transplant", "he had radiotherapy in May but has never had a transplant", "never"),
+    ("last_stem_cell_transplant", "not yet, they're looking for one once he's in remission", "never"),
+    ("last_stem_cell_transplant", "her day +30 was 1 September", "2026-08-02"),
+    ("relapsed_or_refractory", "they're repeating the bone marrow next week to see", "unknown"),
+    ("prior_blinatumomab", "don't recognise that one, I'd need to check with the nurse", "unknown"),
+    ("blood_tests_ok", "fine in July, but we've not had anything back this week yet", "unknown"),
+    ("other_cancer", "the doctors are investigating a swelling on her arm", "unknown"),
+    ("chemo_side_effects", "she's lost feeling in both feet and has a splint", "ongoing"),
+    ("other_cancer", "is one cancer not plenty", None),
+])
+def test_more_of_a_familys_words(key, text, value):
+    t = turn(key, text, slots={**GIRL_15, key: None})
+    assert t.updates.get(key) == value
