@@ -72,13 +72,16 @@ def test_the_transplant_question_offers_no_first():
     ("it didn't go away with the first treatment", "refractory"),
     ("she was only diagnosed last week", "newly_diagnosed"),
     ("it hasn't come back, it's newly diagnosed", "newly_diagnosed"),
+    # the transplant treated the first relapse, so coming back after it is a later one
+    ("it came back after the transplant he had for his first relapse", "later_relapse"),
+    ("she relapsed last spring and now it has come back again", "later_relapse"),
+    ("first CNS relapse, two years after she was diagnosed", "first_relapse"),
 ])
 def test_where_the_illness_stands_in_a_familys_words(text, value):
     assert parse_choice(text, choices=choice_words(ALL_R3, "disease_state")) == value
 
 
-@pytest.mark.parametrize("text", ["it came back after the transplant he had for his first relapse",
-                                  "relapsed or refractory, they've used both", "ALL, I think?"])
+@pytest.mark.parametrize("text", ["relapsed or refractory, they've used both", "ALL, I think?"])
 def test_words_that_point_two_ways_or_lean_are_asked_again(text):
     key = "diagnosis" if "ALL" in text else "disease_state"
     with pytest.raises(NotUnderstood):
@@ -98,3 +101,26 @@ def test_a_later_relapse_is_said_back_then_rules_the_child_out():
     asked, decision = chat_walk(ALL_R3, {"date_of_birth": "12", "diagnosis": "ALL", "disease_state": "it's her third relapse",
                                          "confirm": "yes"}, DAY)
     assert asked[-1] == "confirm" and decision["outcome"] == "not_eligible" and decision["failed"] == ["later_relapse"]
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("diagnosis", "acute lymphocytic leukemia", "all"), ("diagnosis", "the lymphoblastic type", "all"),
+    ("diagnosis", "mixed lineage leukaemia", None),
+])
+def test_the_illness_in_other_words(key, text, value):
+    if value is None:
+        with pytest.raises(NotUnderstood):
+            parse_choice(text, choices=choice_words(ALL_R3, key))
+    else:
+        assert parse_choice(text, choices=choice_words(ALL_R3, key)) == value
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("had_stem_cell_transplant", "no, she was a donor for her brother's transplant", False),
+    ("relapse_treatment_started", "the chemo started yesterday, no radiotherapy yet", True),
+    ("mature_b_all", "she had Burkitt's", True),
+])
+def test_all_r3_yes_no_in_a_familys_words(key, text, value):
+    from conversation.parsing import parse_yes_no
+    from conversation.prompts import yes_no_words
+    assert parse_yes_no(text, words=yes_no_words(ALL_R3, key)) is value

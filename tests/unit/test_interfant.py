@@ -105,3 +105,32 @@ def test_the_chats_turn_logic_runs_interfant_from_its_file():
     assert asked == ["date_of_birth", "diagnosis", "disease_state", "mature_b_all", "philadelphia_positive",
                      "steroids_before_diagnosis"]
     assert (decision["trial"], decision["outcome"], decision["unknown"]) == ("Interfant-06", "likely_eligible", [])
+
+
+@pytest.mark.parametrize("text,value", [
+    ("born on boxing day last year", ("birth", "2025-12-26")),
+    ("her 3rd birthday was in the summer holidays", ("years", 3)), ("planning his 2nd birthday party", None), ("he had his 2nd birthday on Saturday", ("years", 2)),
+    ("his first birthday is next month", ("years", 0)),
+    ("born 1/7/2026, she's 2 months old", ("birth", "2026-07-01")), ("born 1/3/2026, she's 9 months old", None),
+    ("no idea of the exact date, he's at nursery", None),
+])
+def test_a_babys_age_by_birthday_holiday_or_with_a_date_that_must_agree(text, value):
+    if value is None:
+        with pytest.raises(Exception):
+            parse_age_or_birth(text, DAY)
+    else:
+        assert parse_age_or_birth(text, DAY) == value
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("diagnosis", "MLL, mixed lineage leukaemia they called it", None),
+    ("diagnosis", "it looked like AML at first, but it turned out to be ALL", "all"),
+    ("steroids_before_diagnosis", "yes but only the inhaler", False),
+    ("steroids_before_diagnosis", "yes, but that was a couple of months before", False),
+    ("steroids_before_diagnosis", "they gave her dex the morning after diagnosis", False),
+    ("mature_b_all", "no one has ever said anything about burkitt's", False),
+])
+def test_infant_words(key, text, value):
+    t = take_turn(INFANT, {"continue_closed": "yes", "chatting_as": "parent", **{k: v for k, v in BABY.items() if k != key}},
+                  key, text, None, 0.0, DAY)
+    assert t.updates.get(key) == value
