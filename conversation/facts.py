@@ -13,8 +13,9 @@ from typing import Any, Dict, List, Optional
 from eligibility import Trial
 from eligibility.trial import Question, age_keys
 
-from .parsing import (UNKNOWN, NotUnderstood, clean, parse_choice, parse_date, parse_number_within,
-                      phrase_hits, phrase_matches, words_to_digits)
+from .dates import parse_date
+from .parsing import (UNKNOWN, NotUnderstood, clean, parse_choice, parse_number_within, phrase_hits, phrase_matches,
+                      words_to_digits)
 from .prompts import choice_words
 
 AGE_FACT = re.compile(r"\b(?:(?:he|she|they)(?:'s| is| are)|(?:is|aged?|turned|just turned))\s+(\d{1,3})\b(?!\s*(?:%|percent|per cent|days?|weeks?|months?))"

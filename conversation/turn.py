@@ -18,8 +18,8 @@ from eligibility.trial import Spotting, age_keys
 
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import clauses, extract_facts, topic_keys
-from .parsing import (UNKNOWN, NotUnderstood, clean, parse_age_or_birth, parse_choice,
-                      parse_date, parse_number_within, parse_performance, parse_yes_no, says_never_had, times_in)
+from .dates import parse_age_or_birth, parse_date, says_never_had, times_in
+from .parsing import UNKNOWN, NotUnderstood, clean, parse_choice, parse_number_within, parse_performance, parse_yes_no
 from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, flow_choices, performance_scale, yes_no_words
 from .reading import Reading, read
 from .signals import CORRECTION_OPENING, faq_answer, faq_topic, too_long, urgent
