@@ -19,6 +19,7 @@ NEVER_WORDS = _any([
 MONTHS = "january february march april may june july august september october november december".split()
 MONTH_NAME = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
                         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")  # whole words: "doctor" holds no October
+SECOND_THOUGHT = re.compile(r"\bor (?:was it|is it|maybe|possibly|perhaps)\b|\d\W*\?\?")  # a figure doubted at once
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 # A weekday that places a day ("on Friday"), not a habit ("they ring on a Tuesday", "Fridays").
 WEEKDAY = re.compile(r"(?<!\ba )(?<!\bevery )\b(" + "|".join(WEEKDAYS) + r")\b(?!s)")
@@ -150,7 +151,8 @@ def _day_of_week(t: str, today: dt.date) -> Optional[dt.date]:
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")
 DAY_WORDS = re.compile(r"\b(?:day before yesterday|yesterday|last night)\b")
-TIME_MENTIONS = (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY, MONTH_YEAR, AGO, SINCE, DAY_WORDS, WEEKDAY)
+DAY_SLASH_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}\b(?!/)")  # "on 22/08": this year's, or last year's if still to come
+TIME_MENTIONS = (ISO_DATE, NUMERIC_DATE, DAY_SLASH_MONTH, DAY_MONTH, MONTH_DAY, MONTH_YEAR, AGO, SINCE, DAY_WORDS, WEEKDAY)
 
 
 def times_in(text: str, today: dt.date) -> List[str]:
@@ -198,6 +200,8 @@ def parse_date(text: str, today: dt.date, never: bool = False, birth: bool = Fal
         return UNKNOWN
     if DOUBTS.search(t) and not re.search(r"\d", t):
         raise NotUnderstood("date")
+    if SECOND_THOUGHT.search(t):
+        raise NotUnderstood("date_vague")  # "3 weeks ago, or was it 4?"
     if never and NEVER_WORDS.search(t) and not (re.search(r"\d|ago", t) or MONTH_NAME.search(t) or WEEKDAY.search(t)):
         return NEVER
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", t)
@@ -267,10 +271,16 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
     t = re.sub(r"^(?:(?:he|she|they) (?:was|were) )?born (?:on |in )?", "", t)
     if re.search(r"\b(?:year|grade|class|form|primary|p|yr)\s*\d", t) or SCHOOL.search(t):
         raise NotUnderstood("age")  # a school year is not an age
-    coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|going on|soon)\s+(\d{1,3})\b(?!\s*(?:and a half\s*)?(?:months?|mths?|weeks?|wks?|days?))|"
-                       r"\b(\d{1,3})\s+(?:next|nxt|this|in \d+)\s+(?:days?|weeks?|months?|year)\b", t)
-    if coming and (coming.group(2) or not re.search(r"\b(?:is|'s|are|'re|aged?|just turned)\s+\d|^\d{1,3}\b", t)):
-        return "years", int(coming.group(1) or coming.group(2)) - 1
+    if SECOND_THOUGHT.search(t):
+        raise NotUnderstood("age")  # "12/07/2018... or was it 2017??": which?
+    coming = re.search(r"\b(?:will be|'ll be|nearly|almost|turning|turns|going on|soon)\s+(\d{1,3})\b(?!\s*(?:and a half\s*)?(?:months?|mths?|weeks?|wks?|days?))|"
+                       r"\b(\d{1,3})\s+(?:next|nxt|this|in \d+)\s+(?:days?|weeks?|months?|year)\b|"
+                       r"\b(\d{1,3})\s+in\s+" + MONTH_NAME.pattern, t)
+    if coming:  # "she'll be 12 in November", "im 15 (16 in december)": the age now, one less
+        n = int(next(g for g in coming.groups() if g))
+        now = ages_said(t)
+        if (coming.group(2) or not re.search(r"^\d{1,3}\b", t)) and now <= {str(n - 1)}:
+            return "years", n - 1
     t = re.split(r"[,;(]|\bbut\b", t)[0].strip() if re.match(r"^\d{1,3}\s*(?:years?|yrs?|y/?o)?(?:\s*old)?\s*[,;(]", t) else t
     if re.search(r"\b\d{1,3}\s*(?:or|-|to)\s*\d{1,3}\b", t) and not re.search(r"\d[/.-]\d{1,2}[/.-]\d", t):
         raise NotUnderstood("age")  # "9 or 10": which?
@@ -301,6 +311,14 @@ def parse_age_or_birth(text: str, today: dt.date, oldest: int = 120, **_: Any) -
     if born != UNKNOWN and not _fits_age(t, dt.date.fromisoformat(born), today):
         raise NotUnderstood("age")  # "born 20/06/2026, he's 6 months old": which is right?
     return "birth", born
+
+
+AGE_SAID = re.compile(r"\b(?:is|'s|aged?|turned|i'?m|im|i am)\s+(\d{1,2})\b(?!\s*(?:months?|mths?|weeks?|wks?|days?|%|[/.-]\d))")
+
+
+def ages_said(text: str) -> set:
+    """The ages a message states ("Ellie's 8 and her brother is 11": two)."""
+    return set(AGE_SAID.findall(words_to_digits(clean(text))))
 
 
 SCHOOL = re.compile(r"\b(?:reception|nursery|pre-?school|playgroup|primary|secondary)\b")  # a class says no age

@@ -134,7 +134,7 @@ YES_NO_WORDS: Dict[Any, List[str]] = {
         r"(?:we'?ll|we will) find out", r"rather not (?:answer|say)", r"prefer not to", r"not back yet",
         r"(?:aren'?t|isn'?t|haven'?t|hasn'?t|not) (?:come )?back yet", r"still waiting", r"(?:not|never) (?:been )?(?:tested|checked)",
         r"(?:(?:he|she|they|we|i|it)(?:'re|'s| are| is| was| were)? )?(?:weren'?t|wasn'?t|aren'?t|isn'?t|not) (?:sure|certain)",
-        r"not a clue", r"(?:haven'?t|have not|hasn'?t|has not|weren'?t|wasn'?t|not) (?:been )?told(?: yet)?",
+        r"not a clue", r"can'?t tell (?:what|which|if|whether)", r"(?:haven'?t|have not|hasn'?t|has not|weren'?t|wasn'?t|not) (?:been )?told(?: yet)?",
         r"(?:they|the doctors?|doctors|the team)(?:'ve| have|'s| has)? (?:haven'?t|hasn'?t|not) said(?: yet)?", r"(?:still )?pending",
         r"(?:won'?t|will not) know", r"(?:don'?t|do not|didn'?t) recogni[sz]e",
         r"(?:have|need) to (?:ask|check)(?: (?:with )?(?:the|his|her|their|my|our) \w+)?(?: to (?:be sure|check|make sure|confirm))?",

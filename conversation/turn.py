@@ -18,7 +18,7 @@ from eligibility.trial import Spotting, age_keys
 
 from .checklist import DONE, ONE_BY_ONE, answers_from, items_to_ask, read_checklist
 from .facts import clauses, extract_facts, topic_keys
-from .dates import parse_age_or_birth, parse_date, says_never_had, times_in
+from .dates import SECOND_THOUGHT, ages_said, parse_age_or_birth, parse_date, says_never_had, times_in
 from .parsing import UNKNOWN, NotUnderstood, clean, parse_choice, parse_number_within, parse_performance, parse_yes_no
 from .prompts import DONT_KNOW, FLOW_CHOICES, answer_question, choice_words, flow_choices, performance_scale, yes_no_words
 from .reading import Reading, read
@@ -299,6 +299,8 @@ def _parse(trial, slots, key, text, today):
                                       words={lv.score: lv.words for lv in scale.levels})
     ages = age_keys(trial.answers)
     if ages and key == ages[0]:
+        if len(ages_said(text)) > 1:
+            raise NotUnderstood("age")  # "Ellie's 8 and her brother is 11": whose is asked
         facts = extract_facts(text, today, trial)
         if ages[-1] in facts and not re.search(r"\d{4}|/", text):
             return ages[-1], facts[ages[-1]]
@@ -316,8 +318,8 @@ def _parse(trial, slots, key, text, today):
             return key, parse_number_within(text, spec)
         return key, parse_choice(text, choices=choice_words(trial, key))
     except NotUnderstood as err:
-        if err.detail.get("two_ways"):
-            raise  # the answer names two choices: never a narrower reading of one in their place
+        if err.detail.get("two_ways") or err.hint.endswith("hedge"):
+            raise  # two choices, or a hedge ("kind of?"): never a narrower reading in their place
         facts = extract_facts(text, today, trial)  # "he had his transplant 2 months ago": the topic's own reading
         if key in facts:
             return key, facts[key]
@@ -355,9 +357,12 @@ def _answer_turn(trial, slots, requested, reading: Reading, intent, today, turn:
     try:
         if _asks_what_it_means(question.text, reading):
             raise NotUnderstood(UNSURE.get(trial.question(requested).kind, "choice_closest"))
-        key, value = _parse(trial, slots, requested, _chosen_time(slots, requested, reading) or reading.answer, today)
-        if _ask_which_time(trial, slots, key, reading, today, turn):
-            return
+        # "12/07/2018... or was it 2017??": the second thought reads as a question; the answer doubts itself
+        said = reading.clean if SECOND_THOUGHT.search(reading.question) else reading.answer
+        key, value = _parse(trial, slots, requested, _chosen_time(slots, requested, reading) or said, today)
+        value = _one_time(trial, slots, key, value, reading, today, turn)
+        if value is None:
+            return  # two times that decide differently: asked which
         _set_answer(trial, key, value, today, turn)
         _note_how(trial, slots, key, reading.answer, turn)
     except (NotUnderstood, InvalidAnswer) as err:
@@ -458,19 +463,23 @@ def _chosen_time(slots, key, reading: Reading) -> Optional[str]:
     return next((which["options"][i] for i, pattern in ORDINALS.items() if re.search(pattern, reading.clean)), None)
 
 
-def _ask_which_time(trial, slots, key, reading: Reading, today, turn: Turn) -> bool:
-    """An answer that places two or more days, which would decide differently ("5 months without
-    chemo; the party was a week ago"): never pick one, ask which, each a choice."""
-    if trial.answers[key].kind != "date":
-        return False
-    unless = (trial.question(key).facts or Spotting()).unless  # "the intrathecal one on Thursday" is no time of this question's
-    options = times_in(" ; ".join(c for c in clauses(reading.answer) if not (unless and re.search(unless, c))), today)
+def _one_time(trial, slots, key, value, reading: Reading, today, turn: Turn) -> Any:
+    """The time an answer gives for a date question. Times the question does not count ("the
+    intrathecal one on Tuesday") are left out, and the one left is taken; two or more that would
+    decide differently ("5 months without chemo; the party was a week ago") are never picked
+    from: the chat asks which, each a choice (None)."""
+    if trial.answers[key].kind != "date" or _chosen_time(slots, key, reading):
+        return value
+    unless = (trial.question(key).facts or Spotting()).unless
+    kept = [c for c in clauses(reading.answer) if not (unless and re.search(unless, c))]
+    options = times_in(" ; ".join(kept), today)
     answers = answers_of(trial, slots, today)
     if len({_decides(trial, answers, key, day, today) for day in options}) < 2:
-        return False
+        left_out = len(kept) < len(clauses(reading.answer)) and times_in(reading.answer, today) != options
+        return options[0] if left_out and len(options) == 1 and value not in (UNKNOWN, "never") else value
     turn.updates["which"] = {"key": key, "options": options}
     turn.say("utter_invalid_date_two_times")
-    return True
+    return None
 
 
 def _decides(trial, answers, key, day: str, today) -> tuple:

@@ -339,3 +339,43 @@ def test_an_answer_that_doubts_itself_or_asks_what_the_question_means_is_asked_a
 def test_more_of_a_familys_words(key, text, value):
     t = turn(key, text, slots={**GIRL_15, key: None})
     assert t.updates.get(key) == value
+
+
+@pytest.mark.parametrize("key,text,value", [
+    ("blood_tests_ok", "her platelets still aren't high enough and she's needing transfusions", False),
+    ("blood_tests_ok", "his white cells are practically nil", False),
+    ("cns_leukaemia", "they found some in his spine at relapse and gave him intrathecal chemo; it never gave him any symptoms",
+     "treated_no_symptoms"),
+    ("performance_score", "he can't do the rougher games with his cousins but otherwise he's just himself", 90),
+    ("relapsed_or_refractory", "two blocks of chemo and still nothing, the marrow looks the same", True),
+    ("diagnosis", "juvenile myelomonocytic, the consultant called it", "other"),
+])
+def test_words_found_by_a_set_written_blind(key, text, value):
+    t = turn(key, text, slots={**GIRL_15, key: None})
+    assert t.updates.get(key) == value
+
+
+@pytest.mark.parametrize("text", [
+    "Tom is 6 and his sister is 9, it's Tom who has it",  # two ages: whose?
+    "03/05/2015, or was it 2016? I'm all over the place",  # a date doubted at once
+])
+def test_an_age_said_two_ways_is_asked_again(text):
+    t = turn("date_of_birth", text)
+    assert "age_years" not in t.updates and "date_of_birth" not in t.updates
+
+
+@pytest.mark.parametrize("text,age", [("he turns 9 in March", 8), ("i'm 14 (15 in january)", 14), ("she's 7, 8 next month", 7)])
+def test_an_age_with_the_next_birthday_is_the_age_now(text, age):
+    assert turn("date_of_birth", text).updates.get("age_years") == age
+
+
+def test_a_hedge_in_a_long_answer_is_not_replaced_by_a_fact_it_mentions():
+    t = turn("relapsed_or_refractory", "sort of? his counts dipped again but no one has used the word relapse yet",
+             slots={**GIRL_15, "relapsed_or_refractory": None})
+    assert "relapsed_or_refractory" not in t.updates
+
+
+def test_a_time_the_question_does_not_count_is_left_out():
+    text = "his intrathecal dose was on Thursday but the last IV chemo was 19/08"
+    t = turn("last_chemotherapy", text, slots={**ELIGIBLE, "last_chemotherapy": None})
+    assert t.updates["last_chemotherapy"] == "2026-08-19"
