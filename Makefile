@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Rasa's usage telemetry reports to an outside service (and starts Sentry): never from here.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install spacy train run shell browser lint validate test test-unit test-conversations test-browser test-stories bench bench-engine bench-answers
+.PHONY: help install spacy train run shell handoff browser lint validate test test-unit test-conversations test-browser test-stories bench bench-engine bench-answers
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ run: train ## set up and start everything: the page on http://127.0.0.1:8080/ (R
 
 shell: train ## the nurse shell (TRIAL=ID for another trial than the default): chat in the terminal, with the answers and the engine's result
 	scripts/shell.sh $(if $(TRIAL),--trial "$(TRIAL)")
+
+handoff: install ## the nurse line: open a family's hand-off, REF=reference (the store of ENDPOINTS, endpoints.yml by default)
+	@test -n "$$REF" || { echo "Usage: make handoff REF=K7MP2QXR (ENDPOINTS=endpoints/postgres.yml for PostgreSQL)"; exit 2; }
+	@PYTHONPATH=$$PWD $(PY) -m store.handoffs "$$REF"
 
 nginx: ## install Debian's nginx for the deployment tests (tests/deploy)
 	scripts/install_nginx.sh

@@ -15,7 +15,7 @@ from conversation.prompts import next_step_question
 from conversation.reading import Reading, read
 from conversation.signals import faq_answer, faq_topic, too_long, urgent
 from conversation.state import TRIAL, flat
-from conversation.summary import handoff_summary, new_reference
+from conversation.summary import handoff_record, new_reference, summary_text
 from conversation.turn import answers_of, resolve_intent, who_in_first_message
 from eligibility import InvalidAnswer, Trial, check_answer
 from eligibility.served import default_trial, served, trial_named
@@ -60,14 +60,18 @@ def start(dispatcher: CollectingDispatcher, trial: Trial, reading: Reading) -> L
 
 
 def hand_off(dispatcher: CollectingDispatcher, trial: Trial, slots: Mapping[str, Any]) -> Dict[str, Any]:
-    """The nurse line's number, a reference and a summary, as text and as the contract's payload."""
+    """The nurse line's number, a reference and a summary, as text and as the contract's payload.
+    The record behind the summary is kept in the chat state, where the tracker store finds it
+    and keeps it for the nurse line (store/handoffs.py)."""
     reference = slots.get("reference") or new_reference()
-    summary = handoff_summary(trial, answers_of(trial, slots, today()), slots.get("decision"), today())
+    record = handoff_record(trial, answers_of(trial, slots, today()), slots.get("decision"), slots.get("chatting_as"),
+                            reference, today())
+    summary = summary_text(record)
     dispatcher.utter_message(response="utter_handoff", reference=reference, summary=summary, hours=trial.nurse_hours(),
                              json_message={"handoff": {"phone": trial.nurse_line.phone, "reference": reference, "summary": summary}},
                              **common_values(trial))
     log.info("hand-off made")
-    return {"reference": reference}
+    return {"reference": reference, "handoff": record}
 
 
 def offer_next_step(dispatcher: CollectingDispatcher, slots: Mapping[str, Any]) -> Dict[str, Any]:

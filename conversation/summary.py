@@ -1,9 +1,9 @@
-"""Answers read back in plain words: the review before the decision and the nurse's summary."""
+"""Answers read back in plain words: the nurse's summary and the hand-off record it comes from."""
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from eligibility import Trial
 from eligibility.explain import CAVEAT, headline, long_date, rule_text
@@ -55,41 +55,67 @@ def show_value(trial: Trial, key: str, value: Any, today: dt.date, answers: Opti
     return f"{value}{q.unit if q else ''}"
 
 
-def answer_lines(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> List[str]:
-    """One line per answered question, in the order they are asked."""
-    lines = []
+def answer_pairs(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> List[Tuple[str, str]]:
+    """(question's label, answer in words) per answered question, in the order they are asked."""
+    pairs = []
     ages = age_keys(trial.answers)
     for q in trial.questions:
         if ages and q.key == ages[0]:
             age = age_today(trial, answers, today)
             born = answers.get(q.key)
             if born and born != "unknown":
-                lines.append(f"{q.label}: {age_in_words(born, today)} (born {long_date(born)})")
+                pairs.append((q.label, f"{age_in_words(born, today)} (born {long_date(born)})"))
             elif age is not None:
-                lines.append(f"{q.label}: {age}")
+                pairs.append((q.label, str(age)))
             elif any(answers.get(k) == "unknown" for k in ages):
-                lines.append(f"{q.label}: not known")
+                pairs.append((q.label, "not known"))
         elif q.key in answers:
-            lines.append(f"{q.label}: {show_value(trial, q.key, answers[q.key], today, answers)}")
-    return lines
+            pairs.append((q.label, show_value(trial, q.key, answers[q.key], today, answers)))
+    return pairs
+
+
+def answer_lines(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> List[str]:
+    """One line per answered question, in the order they are asked."""
+    return [f"{label}: {words}" for label, words in answer_pairs(trial, answers, today)]
+
+
+def handoff_record(trial: Trial, answers: Mapping[str, Any], result: Optional[Mapping[str, Any]], who: Optional[str],
+                   reference: str, today: dt.date) -> Dict[str, Any]:
+    """What the nurse line keeps of a hand-off: the outcome in the chat's own hedged words, its
+    rules in their plain wording, and the answers in words, as the family saw them. Nothing
+    else the family typed."""
+    rules = lambda ids: [rule_text(trial, trial.criterion(cid), "professional", answers, today) for cid in ids]
+    result = result or {}
+    outcome = result.get("outcome")
+    return {
+        "reference": reference, "trial": trial.trial.id, "trial_name": trial.trial.short_name, "day": today.isoformat(),
+        "who": who,
+        "outcome": headline(outcome, "professional") if outcome else None,
+        "caveat": CAVEAT[trial.trial.status].split(".")[0] + "." if outcome else None,  # only the trial team could confirm it
+        "rules_not_met": rules(result.get("failed") or []), "final": outcome == "not_eligible",
+        "eligible_from": result.get("eligible_from"),
+        "rules_unknown": rules(result.get("unknown") or []) if outcome != "not_eligible" else [],
+        "answers": [list(pair) for pair in answer_pairs(trial, answers, today)],
+    }
+
+
+def summary_text(record: Mapping[str, Any]) -> str:
+    """The record as plain sentences the family can read out and a nurse can take down."""
+    parts = [f"We went through the entry rules of {record['trial_name']} on {long_date(record['day'])}."]
+    if record["outcome"]:
+        parts += [record["outcome"], record["caveat"]]
+    if record["rules_not_met"]:
+        parts.append(("Rules not met: " if record["final"] else "Rules not met yet: ") + " ".join(record["rules_not_met"]))
+    if record["eligible_from"]:
+        parts.append(f"The earliest day these would all be met is {long_date(record['eligible_from'])}.")
+    if record["rules_unknown"]:
+        parts.append("We could not tell about these rules: " + " ".join(record["rules_unknown"]))
+    if record["answers"]:
+        parts.append("The answers given: " + "; ".join(f"{label}: {words}" for label, words in record["answers"]) + ".")
+    return " ".join(parts)
 
 
 def handoff_summary(trial: Trial, answers: Mapping[str, Any], result: Optional[Mapping[str, Any]], today: dt.date) -> str:
     """Plain sentences the family can read out and a nurse can take down: the outcome in the
     chat's own hedged words, the rules in their plain wording, dates in words, no ids."""
-    parts = [f"We went through the entry rules of {trial.trial.short_name} on {long_date(today.isoformat())}."]
-    if result:
-        parts.append(headline(result["outcome"], "professional"))
-        parts.append(CAVEAT[trial.trial.status].split(".")[0] + ".")  # only the trial team could confirm it
-        rules = lambda ids: " ".join(rule_text(trial, trial.criterion(cid), "professional", answers, today) for cid in ids)
-        if result.get("failed"):
-            parts.append(("Rules not met: " if result["outcome"] == "not_eligible" else "Rules not met yet: ")
-                         + rules(result["failed"]))
-        if result.get("eligible_from"):
-            parts.append(f"The earliest day these would all be met is {long_date(result['eligible_from'])}.")
-        if result.get("unknown") and result["outcome"] != "not_eligible":
-            parts.append("We could not tell about these rules: " + rules(result["unknown"]))
-    lines = answer_lines(trial, answers, today)
-    if lines:
-        parts.append("The answers given: " + "; ".join(lines) + ".")
-    return " ".join(parts)
+    return summary_text(handoff_record(trial, answers, result, None, "", today))

@@ -26,7 +26,7 @@ CHAT_NAMES = frozenset({
     "reply", "trial", "answers", "chat", "chatting_as", "forget", "pending", "requested_slot", "continue_closed",
     "review", "offer_handoff", "confirm", "confirms", "asked", "decision", "failures", "exit_request",
     "last_answered", "next_step_asked", "opening_done", "reference", "session_started_metadata",
-    "said_as", "disputed", "queued", "which",
+    "said_as", "disputed", "queued", "which", "handoff",
 })
 
 

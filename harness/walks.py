@@ -80,3 +80,13 @@ def finish(say, sender: str, pending: Union[None, str, Dict[str, Any]],
             return found
         pending = marker(reply)
     raise AssertionError("no decision")
+
+
+def hand_off(say, sender: str, answers: Dict[str, str] = ELIGIBLE_WALK) -> str:
+    """A conversation over REST to its decision and a hand-off ("yes please" to the nurse): the reference."""
+    pending = walk(say, sender, 0, answers)
+    finish(say, sender, pending, answers)
+    reply = say(sender, "yes please")
+    handoff = next(m["custom"]["handoff"] for m in reply if isinstance(m.get("custom"), dict) and "handoff" in m["custom"])
+    assert "the nurse can see the answers you gave" in " ".join(m.get("text") or "" for m in reply)
+    return handoff["reference"]

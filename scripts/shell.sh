@@ -3,6 +3,7 @@
 # token, so the shell can read the answers), chat in the terminal, stop them on exit.
 #   SHELL_RASA_PORT (5006), SHELL_ACTIONS_PORT (5056); the conversation is kept in shell.db.
 #   scripts/shell.sh --trial ID   chats about that trial (make shell TRIAL=ID); the default trial otherwise.
+#   /handoff REF opens a family's hand-off from the deployment's store (ENDPOINTS, endpoints.yml by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false  # no usage reports to an outside service, however this is started
@@ -27,4 +28,6 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null && break
   sleep 1
 done
-.venv/bin/python -m shell --url "http://127.0.0.1:$RASA_PORT" "$@"
+# /handoff reads the deployment's store (ENDPOINTS, as make run), then the shell's own.
+.venv/bin/python -m shell --url "http://127.0.0.1:$RASA_PORT" --endpoints "${ENDPOINTS:-endpoints.yml}" \
+  --endpoints build/shell-endpoints.yml "$@"

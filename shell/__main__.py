@@ -18,12 +18,16 @@ from typing import Any, Dict, List, Optional
 import eligibility
 from eligibility.served import default_trial, served, trial_named
 
+from store.handoffs import default_endpoints, open_reference
+
 from .client import Client, NoTracker, Unreachable, down_message, panel, pick, render_reply, today_from_env
 
 HELP = """Commands:
-  /help      this help
-  /reasons   the engine's full explanation for the answers so far
-  /quit      leave (Ctrl-D works too)
+  /help            this help
+  /reasons         the engine's full explanation for the answers so far
+  /handoff REF     a family's hand-off, by the reference they read out (from the
+                   deployment's store: --endpoints, default $ENDPOINTS or endpoints.yml)
+  /quit            leave (Ctrl-D works too)
 Anything else is sent to the assistant. When the assistant offers numbered
 buttons, a reply that is just a number sends that button's answer.
 After each turn the panel shows the answers the assistant holds and the
@@ -31,8 +35,9 @@ engine's result for them today, with its reasons ("unchanged" when nothing moved
 
 
 class Shell:
-    def __init__(self, client: Client, trial: Optional[eligibility.Trial], today):
+    def __init__(self, client: Client, trial: Optional[eligibility.Trial], today, endpoints: Optional[List[str]] = None):
         self.client = client
+        self.endpoints = endpoints or []
         self.trial = trial
         self.today = today
         self.buttons: List[Dict[str, Any]] = []
@@ -71,6 +76,9 @@ class Shell:
         if command == "/reasons":
             self.show_panel(full=True)
             return True
+        if command.split()[0] == "/handoff":
+            self.open_handoff(command[len("/handoff"):].strip())
+            return True
         if command.startswith("/"):
             print(f"Unknown command {command.split()[0]}; type /help.")
             return True
@@ -86,6 +94,15 @@ class Shell:
         print("\n".join(lines) if lines else "bot> (no answer)")
         self.show_panel()
         return True
+
+    def open_handoff(self, reference: str) -> None:
+        if not reference:
+            print("Type /handoff and the reference, e.g. /handoff K7MP2QXR.")
+            return
+        try:
+            print(open_reference(reference, self.endpoints))
+        except Exception as err:  # noqa: BLE001 - a store that cannot be reached must not end the shell
+            print(f"(The hand-off records cannot be read: {type(err).__name__}. Check the endpoints file and its variables.)")
 
     def show_panel(self, full: bool = False) -> None:
         if self.trial is None:
@@ -116,6 +133,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (default %(default)s)")
     parser.add_argument("--sender", default=None, help="conversation id (default: a new random one)")
     parser.add_argument("--trial", default=None, help="the id of the trial to chat about (default: the default trial)")
+    parser.add_argument("--endpoints", action="append", default=None,
+                        help="an endpoints file whose store /handoff reads (default: $ENDPOINTS or endpoints.yml); may be repeated")
     args = parser.parse_args(argv)
     try:
         today = today_from_env()
@@ -138,7 +157,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         pass
     client = Client(args.url, args.sender or str(uuid.uuid4()), token=os.environ.get("RASA_TOKEN") or None,
                     trial=trial.trial.id if trial else args.trial)
-    return Shell(client, trial, today).run()
+    return Shell(client, trial, today, args.endpoints or default_endpoints()).run()
 
 
 if __name__ == "__main__":

@@ -151,6 +151,7 @@ def render_custom(custom: Mapping[str, Any]) -> List[str]:
     handoff = custom.get("handoff")
     if isinstance(handoff, dict):
         lines.append(f"  == Hand-off: phone {handoff.get('phone')}, reference {handoff.get('reference')} ==")
+        lines.append(f"     (the nurse line opens it, with these answers: /handoff {handoff.get('reference')})")
         lines += _wrap(str(handoff.get("summary") or ""), "     ", "     ")
     rest = {k: v for k, v in custom.items() if k not in ("question", "eligibility", "handoff")}
     if rest:

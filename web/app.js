@@ -112,7 +112,17 @@
     if (handoff.reference) {
       const ref = el("p", null, "Your reference: ");
       ref.appendChild(el("strong", "reference", handoff.reference));
+      if (navigator.clipboard) {
+        const copy = el("button", "secondary copy", "Copy");
+        copy.type = "button";
+        copy.setAttribute("aria-label", `Copy the reference ${handoff.reference}`);
+        copy.addEventListener("click", () => navigator.clipboard.writeText(handoff.reference)
+          .then(() => { copy.textContent = "Copied"; }, () => { copy.textContent = "Select it to copy"; }));
+        ref.appendChild(document.createTextNode(" "));
+        ref.appendChild(copy);
+      }
       card.appendChild(ref);
+      card.appendChild(el("p", null, "With this reference, the nurse can see the answers you gave here."));
     }
     if (handoff.summary) {
       const more = el("details");

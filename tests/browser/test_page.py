@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -105,8 +107,11 @@ def test_whole_conversation_to_a_decision_and_a_nurse(chat, page):
     handoff = page.locator(".card.handoff")
     expect(handoff.get_by_role("link", name=NURSE_TEXT)).to_have_attribute("href", NURSE_HREF)
     expect(handoff.locator(".reference")).to_have_text(re.compile(r"^[A-Za-z0-9]+$"))
+    expect(handoff).to_contain_text("the nurse can see the answers you gave here")
+    expect(handoff.get_by_role("button", name=re.compile("Copy the reference"))).to_be_visible()
     expect(handoff.locator(".summary")).to_contain_text("the child seems to meet the entry rules")
     assert slot(page) == "next_step"  # a way on after the hand-off
+    page_cannot_open(chat, handoff.locator(".reference").inner_text())
     expect(choice(page, "talk to a nurse")).to_be_visible()
     expect(page.locator("#nurse")).to_be_in_viewport()
 
@@ -321,3 +326,17 @@ def test_reduced_motion_is_respected(chat, new_page):
     open_chat(page, chat)
     dot = page.locator("#typing .dots span").first
     assert dot.evaluate("d => getComputedStyle(d).animationName") == "none"
+
+
+def page_cannot_open(chat: str, reference: str) -> None:
+    """However its address names a reference, the page server returns no record: it has no way to read one."""
+    site = chat.split("?")[0]
+    for path in (f"handoff/{reference}", f"handoffs/{reference}", f"?reference={reference}", f"?handoff={reference}",
+                 f"api/handoff?ref={reference}", f"trials.json?reference={reference}"):
+        try:
+            with urllib.request.urlopen(site + path, timeout=30) as resp:
+                body = resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            assert err.code == 404, path
+            continue
+        assert "20 April 2016" not in body and reference not in body, path

@@ -1,11 +1,13 @@
 """Nobody let in, nothing kept that should not be: API off by default, forget-me deletes,
 logs hold no answers or free text."""
+import json
 import urllib.error
 import urllib.request
 
 import pytest
 
 from harness.servers import Assistant, new_sender
+from harness.walks import hand_off
 
 from .helpers import ELIGIBLE_WALK, question, sqlite_events, walk
 
@@ -36,6 +38,28 @@ def test_forget_me_deletes_the_conversation_from_the_store(assistant):
     assert sqlite_events(assistant.db, sender) == []
     # A new message starts afresh, with the opening.
     assert question(assistant.say(sender, "hi")) == "chatting_as"
+
+
+def test_the_rest_channel_never_returns_a_hand_off_record(assistant):
+    """A hand-off's record is read from the store by the nurse line only: no message, metadata or
+    address of the REST side returns it, nor does the conversation that made it after "forget me"."""
+    family = new_sender()
+    reference = hand_off(assistant.say, family)
+    stranger = new_sender()
+    attempts = [f"/handoff {reference}", f"show me hand-off {reference}", f"my reference is {reference}",
+                f"{reference}", f"/handoff {reference.lower()}"]
+    replies = [assistant.say(stranger, text) for text in attempts]
+    replies.append(assistant.say(new_sender(), "hi", metadata={"handoff": reference, "reference": reference}))
+    assistant.say(family, "forget me")
+    replies.append(assistant.say(family, f"/handoff {reference}"))
+    for reply in replies:
+        text = json.dumps(reply)
+        assert "20 April 2016" not in text and "Blasts in the bone marrow" not in text and reference not in text
+    for path in (f"/handoff/{reference}", f"/handoffs/{reference}", f"/webhooks/rest/handoff/{reference}",
+                 f"/conversations/{family}/tracker"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            get(assistant.url + path)
+        assert err.value.code in (403, 404, 405)
 
 
 def test_logs_hold_no_answers_or_free_text(assistant):

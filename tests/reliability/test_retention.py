@@ -10,7 +10,8 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from harness.postgres import fresh_database
-from server.tracker_store import ForgetfulSQLTrackerStore, retention_days
+from server.tracker_store import ForgetfulSQLTrackerStore
+from store.retention import retention_days
 
 
 DAY = 86400

@@ -10,6 +10,9 @@ import pytest
 from harness.postgres import PG, fresh_database
 from harness.servers import Assistant, model_path, new_sender
 
+from harness.terminal import Session
+from harness.walks import hand_off
+
 from .helpers import ELIGIBLE_WALK, UKALL_GIRL, reply_to, decision, question
 
 pytestmark = pytest.mark.servers
@@ -68,3 +71,16 @@ def test_turns_alternate_between_replicas(replicas, database, trial, walk, chang
     users = [e for e in pg_events(database, sender) if e["event"] == "user"]
     assert [e["text"] for e in users] == sent
     assert len({e["message_id"] for e in users}) == len(users)
+
+
+def test_a_hand_off_made_on_one_replica_opens_in_the_shell_beside_the_other(replicas, database, tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOFF_LOG", str(tmp_path / "openings.log"))
+    reference = hand_off(replicas[0].say, new_sender())
+    with psycopg2.connect(**{**PG, "dbname": database}) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT count(*) FROM handoffs WHERE reference = %s", (reference,))
+        assert cur.fetchone()[0] == 1
+    shell = Session(replicas[1].url, "--endpoints", str(replicas[1].endpoints()))
+    shown = shell.say(f"/handoff {reference.lower()}")
+    assert f"Hand-off {reference}" in shown and "Age: 10 (born 20 April 2016)" in shown
+    shell.quit()

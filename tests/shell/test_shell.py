@@ -15,7 +15,6 @@ import re
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import StringIO
 from pathlib import Path
 from typing import Dict, Iterator, List
 
@@ -24,11 +23,12 @@ import pytest
 
 from shell.client import answers_from, panel
 from harness.servers import TEST_TODAY, Assistant, free_port
-from harness.walks import ELIGIBLE_WALK
+from harness.terminal import Session
+from harness.servers import new_sender
+from harness.walks import ELIGIBLE_WALK, hand_off
 from eligibility import load_trial
 
 ROOT = Path(__file__).resolve().parents[2]
-PROMPT = "you> "
 
 
 @pytest.fixture(scope="session")
@@ -38,41 +38,6 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     running.stop()
 
 
-class Session:
-    """`python -m shell` in a pseudo-terminal; `say` returns what one turn printed."""
-
-    def __init__(self, url: str, *args: str):
-        env = dict(os.environ, ASSISTANT_TODAY=TEST_TODAY, PYTHONPATH=str(ROOT), TERM="dumb")
-        env.pop("RASA_TOKEN", None)
-        self.log = StringIO()
-        self.child = pexpect.spawn(sys.executable, ["-m", "shell", "--url", url, *args], cwd=str(ROOT), env=env,
-                                   encoding="utf-8", timeout=90, dimensions=(60, 200))
-        self.child.logfile_read = self.log
-        self.banner = self._until_prompt()
-
-    def _until_prompt(self) -> str:
-        self.child.expect_exact(PROMPT)
-        return self.child.before.replace("\r", "")
-
-    def say(self, line: str) -> str:
-        self.child.sendline(line)
-        return self._until_prompt()
-
-    def quit(self, line: str = "/quit") -> str:
-        if line:
-            self.child.sendline(line)
-        else:
-            self.child.sendeof()
-        self.child.expect(pexpect.EOF)
-        tail = self.child.before.replace("\r", "")
-        self.child.close()
-        assert self.child.exitstatus == 0, self.transcript
-        assert "Traceback" not in self.transcript, self.transcript
-        return tail
-
-    @property
-    def transcript(self) -> str:
-        return self.log.getvalue().replace("\r", "")
 
 
 def split(turn: str) -> List[str]:
@@ -284,3 +249,19 @@ def test_the_panel_skips_slots_the_engine_does_not_accept():
     board = flat("\n".join(panel(slots, today)))
     assert "outcome: not_eligible" in board and "failed: b_precursor_all" in board
     assert "You must have a type of acute lymphoblastic leukaemia" in board  # young person's wording
+
+
+@pytest.mark.servers
+def test_a_hand_off_made_over_rest_opens_in_the_shell_by_its_reference(assistant, tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOFF_LOG", str(tmp_path / "openings.log"))
+    reference = hand_off(assistant.say, new_sender())
+    shell = Session(assistant.url, "--endpoints", str(assistant.endpoints()))
+    shown = shell.say(f"/handoff {reference[:4].lower()}-{reference[4:].lower()}")
+    assert f"Hand-off {reference}" in shown and "Trial: the blinatumomab trial MT103-205 (MT103-205)" in shown
+    assert "Who was chatting: A parent or carer" in shown and "Age: 10 (born 20 April 2016)" in shown
+    assert "seems to meet the entry rules we checked" in shown and "Only the trial team could confirm" in shown
+    assert shell.say("/handoff ZZZZ2222").strip() == "No hand-off with that reference."
+    shell.quit()
+    log = (tmp_path / "openings.log").read_text()
+    assert f"hand-off {reference} opened: found" in log and "hand-off ZZZZ2222 opened: none" in log
+    assert "2016" not in log and "blinatumomab" not in log
