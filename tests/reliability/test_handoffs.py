@@ -4,7 +4,9 @@ expired one gives the same one line; openings are logged without content."""
 import asyncio
 import datetime as dt
 import json
+import os
 import sqlite3
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from conversation.summary import handoff_record, new_reference
 from eligibility import load_trial
 from harness.postgres import fresh_database
+from harness.servers import ROOT
 from server.tracker_store import ForgetfulSQLTrackerStore
 from store.handoffs import NOT_FOUND, normalise, open_reference
 
@@ -148,3 +151,19 @@ def test_the_reader_never_creates_or_needs_the_table(tmp_path):
     assert open_reference(new_reference(), [str(endpoints)]) == NOT_FOUND
     with sqlite3.connect(tmp_path / "empty.db") as db:
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == []
+
+
+def test_make_handoff_opens_a_reference_on_the_nurse_lines_machine(store, tmp_path):
+    """`make handoff REF=...` with the deployment's endpoints file, as the nurse line runs it."""
+    tracker_store, endpoints = store
+    reference, tracker = handed_off("by-make")
+    run(tracker_store.save(tracker))
+
+    def make(ref):
+        return subprocess.run(["make", "-s", "handoff", f"REF={ref}", f"ENDPOINTS={endpoints}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, env={**os.environ})
+    found = make(f"{reference[:4].lower()} {reference[4:].lower()}")
+    assert found.returncode == 0 and found.stdout.startswith(f"Hand-off {reference}\n"), found.stderr
+    assert "Age: 10 (born 20 April 2016)" in found.stdout
+    missing = make(new_reference())
+    assert missing.returncode != 0 and missing.stdout == NOT_FOUND + "\n"
