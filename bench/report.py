@@ -302,13 +302,15 @@ def markdown(o: Dict[str, Any]) -> str:
         L.append("## Every trial from one deployment\n")
         L.append("The same model and servers with three trial folders (TRIALS_DIR): the default trial's file alone, "
                  "every trial file in trials/, and every file plus copies under new ids. Memory after one warm-up "
-                 "conversation; then sequential turns of the default trial's conversation.\n")
-        L.append("| trial files | resident memory, MB | mean / p95 turn, ms (turns) |")
-        L.append("|---|---|---|")
+                 "conversation; then sequential turns of the default trial's conversation. A start is "
+                 "also what adding a trial file costs: a restart, with no training.\n")
+        L.append("| trial files | start to ready (one start), s | resident memory, MB | mean / p95 turn, ms (turns) |")
+        L.append("|---|---|---|---|")
         for name in ("one", "all", "many"):
             row = t.get(name) or {}
             seq = row.get("sequential") or {}
-            L.append(f"| {row.get('trial_files')} ({name}) | {_fmt(dig(row, 'memory', 'total_rss_mb'), '', 0)} | "
+            L.append(f"| {row.get('trial_files')} ({name}) | {_fmt(dig(row, 'start', 'ready_s'), '', 1)} | "
+                     f"{_fmt(dig(row, 'memory', 'total_rss_mb'), '', 0)} | "
                      f"{_fmt(seq.get('mean_ms'), '', 0)} / {_fmt(seq.get('p95_ms'), '', 0)} ({seq.get('turns')}) |")
         for key, label in (("trials_memory", "memory, every trial file against one"),
                            ("trials_latency", "mean turn latency, many trial files against every file")):

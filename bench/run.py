@@ -385,20 +385,21 @@ class Bench:
 
     def trials_scale(self) -> Dict[str, Any]:
         """Serving every trial file against serving one (resident memory after a warm-up
-        conversation) and against many (turn latency): the model and the domain are the same."""
+        conversation, and the start, which is also what adding a trial file costs: a restart)
+        and against many (turn latency): the model and the domain are the same."""
         out: Dict[str, Any] = {}
         conv = self.ours_conversation()
         for name, folder in self.trials_folders().items():
             pair = self.ours_pair(f"trials-{name}", trials_dir=folder)
             try:
-                pair.start()
+                started = pair.start()
                 latency.sequential(pair.rasa_url, conv, 60, 180, conversations=1)  # warm-up
                 time.sleep(1)
                 memory = pair.memory()
                 seq = latency.sequential(pair.rasa_url, conv, self.cfg["trials_turns"], self.cfg["level_time_limit_s"])
             finally:
                 pair.stop()
-            out[name] = {"trial_files": len(list(folder.glob("*.yml"))), "memory": memory,
+            out[name] = {"trial_files": len(list(folder.glob("*.yml"))), "memory": memory, "start": started,
                          "sequential": {k: v for k, v in seq.items() if k != "error_samples"}}
             time.sleep(2)
         out["memory_all_vs_one"] = ratio(dig(out, "all", "memory", "total_rss_mb"), dig(out, "one", "memory", "total_rss_mb"))
