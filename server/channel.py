@@ -27,6 +27,7 @@ from conversation.wording import domain_text
 from eligibility.served import default_trial, serve_or_exit, trial_named
 
 from .cors import check_command_line
+from .speedups import settle_heap
 
 log = logging.getLogger(__name__)
 check_command_line()  # Rasa imports this channel at start-up: refuse a pattern-like CORS origin before it serves
@@ -54,6 +55,10 @@ class SafeRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
         sorry = domain_text("utter_error")
+
+        @webhook.listener("after_server_start")  # Rasa loads the model before the server starts
+        async def settle(_app: Any, _loop: Any) -> None:
+            settle_heap()
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

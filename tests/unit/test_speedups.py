@@ -78,3 +78,30 @@ def test_the_action_server_gets_the_current_turn_and_the_same_state():
     assert {k: v for k, v in sent.items() if k != "events"} == {k: v for k, v in full.items() if k != "events"}
     assert len(full["events"]) > len(sent["events"])
     assert tracker.current_state(EventVerbosity.NONE)["slots"]["chat"] == {"pending": "x"}
+
+
+def test_once_the_server_starts_the_heap_loading_left_is_out_of_the_collectors_reach():
+    """The channel settles the heap after Rasa has loaded the model (before_server_start):
+    a full collection then skips the model's objects instead of pausing a turn to walk them."""
+    import asyncio
+    import gc
+
+    from server.channel import SafeRestInput
+
+    async def on_new_message(_message):
+        return None
+
+    blueprint = SafeRestInput().blueprint(on_new_message)
+    settles = [f.listener for f in blueprint._future_listeners if f.event == "after_server_start"]
+    assert len(settles) == 1
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        asyncio.run(settles[0](None, None))
+        assert gc.get_freeze_count() > 0
+        garbage = [[]]
+        garbage[0].append(garbage)  # made after the freeze: still collected
+        del garbage
+        assert gc.collect() > 0
+    finally:
+        gc.unfreeze()
