@@ -15,7 +15,7 @@ results the same (the tests compare them with Rasa's own) and removes work that 
   with the slots, the latest message and the active form as before: our actions read
   those, never older events, and the tracker's JSON no longer grows with the conversation.
 - The heap left by loading the model is frozen once the server has started (`settle_heap`):
-  the model is some 590,000 objects that live as long as the process, and every full
+  the model is some 600,000 objects that live as long as the process, and every full
   garbage collection walked them all (about 300 ms here), pausing whichever turn it fell in.
 Measured in bench/results (turn latency by turn number, before and after, in the issue note).
 """
