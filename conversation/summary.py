@@ -74,11 +74,6 @@ def answer_pairs(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> Li
     return pairs
 
 
-def answer_lines(trial: Trial, answers: Mapping[str, Any], today: dt.date) -> List[str]:
-    """One line per answered question, in the order they are asked."""
-    return [f"{label}: {words}" for label, words in answer_pairs(trial, answers, today)]
-
-
 def handoff_record(trial: Trial, answers: Mapping[str, Any], result: Optional[Mapping[str, Any]], who: Optional[str],
                    reference: str, today: dt.date) -> Dict[str, Any]:
     """What the nurse line keeps of a hand-off: the outcome in the chat's own hedged words, its
@@ -114,8 +109,3 @@ def summary_text(record: Mapping[str, Any]) -> str:
         parts.append("The answers given: " + "; ".join(f"{label}: {words}" for label, words in record["answers"]) + ".")
     return " ".join(parts)
 
-
-def handoff_summary(trial: Trial, answers: Mapping[str, Any], result: Optional[Mapping[str, Any]], today: dt.date) -> str:
-    """Plain sentences the family can read out and a nurse can take down: the outcome in the
-    chat's own hedged words, the rules in their plain wording, dates in words, no ids."""
-    return summary_text(handoff_record(trial, answers, result, None, "", today))

@@ -5,7 +5,7 @@ import pytest
 from conversation.parsing import parse_date, times_in
 from conversation.reading import read
 from conversation.sayback import describe, when_in_words
-from conversation.summary import handoff_summary
+from conversation.summary import handoff_record, summary_text
 from conversation.turn import who_in_first_message
 from eligibility import load_trial
 
@@ -201,7 +201,8 @@ def test_who_is_chatting_never_offers_i_dont_know():
 
 def test_the_handoff_summary_says_only_the_trial_team_could_confirm():
     result = {"outcome": "likely_eligible", "failed": [], "unknown": []}
-    assert "Only the trial team could confirm this" in handoff_summary(TRIAL, ELIGIBLE, result, TODAY)
+    record = handoff_record(TRIAL, ELIGIBLE, result, "parent", "K7MP2QXR", TODAY)
+    assert "Only the trial team could confirm this" in summary_text(record)
 
 
 def test_describe_keeps_a_date_of_birth_as_an_age():

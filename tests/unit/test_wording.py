@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conversation.prompts import answer_question
-from conversation.summary import answer_lines, handoff_summary
+from conversation.summary import answer_pairs, handoff_record, summary_text
 from eligibility import evaluate, explain, load_trial
 from eligibility.explain import WHO, headline, say
 
@@ -134,12 +134,12 @@ def test_facts_the_summary_does_not_hold_are_gone():
 def test_the_handoff_summary_reads_as_plain_sentences():
     child = {**ELIGIBLE, "last_chemotherapy": "2026-09-01", "last_chemotherapy_low_dose": False}
     result = evaluate(child, TODAY, TRIAL).as_json()
-    text = handoff_summary(TRIAL, child, result, TODAY)
+    text = summary_text(handoff_record(TRIAL, child, result, "parent", "K7MP2QXR", TODAY))
     assert "not_yet" not in text and "_" not in text and not re.search(r"\b\d+w\b|\d{4}-\d{2}-\d{2}", text)
     assert "15 September 2026" in text and "chemotherapy in the 2 weeks before starting" in text
     assert "does not meet some rules yet" in text
-    for line in answer_lines(TRIAL, child, TODAY):
-        assert not re.search(r"\bGVHD\b|_", line), line
+    for label, words in answer_pairs(TRIAL, child, TODAY):
+        assert not re.search(r"\bGVHD\b|_", f"{label}: {words}"), (label, words)
 
 
 # The first question that uses a medical term says what it is; an FAQ answer that uses one does too.
