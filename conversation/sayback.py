@@ -26,7 +26,7 @@ RELATIVE_TIME, NUMBER_GIVEN = "relative", "number"
 
 def how_said(trial: Trial, key: str, text: str) -> Optional[str]:
     """What the family's words were for an answer, where it changes how it is said back."""
-    question = next((q for q in trial.questions if q.key == key), None)
+    question = trial.question_on(key)
     if trial.answers[key].kind == "date" and RELATIVE.search(text or ""):
         return RELATIVE_TIME
     if question is not None and question.kind == "scale" and re.search(r"\d", text or ""):
@@ -67,7 +67,7 @@ def describe(trial: Trial, key: str, value: Any, today: dt.date, how: Optional[M
     if asked_as:  # the age in years, asked with the date of birth
         label = trial.question(asked_as).label.lower()
         return f"{label} {value}" if value != UNKNOWN else f"{label} not known"
-    question = next((q for q in trial.questions if q.key == key), None)
+    question = trial.question_on(key)
     label = (question.label if question else key).lower()
     if value in (UNKNOWN, None, "never"):
         return f"{label}: {show_value(trial, key, value, today)}"

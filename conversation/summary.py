@@ -41,7 +41,7 @@ def show_value(trial: Trial, key: str, value: Any, today: dt.date, answers: Opti
     if value == "never":
         return "never"
     spec = trial.answers[key]
-    q = next((q for q in trial.questions if q.key == key), None)
+    q = trial.question_on(key)
     if spec.kind == "yes_no":
         return "yes" if value else "no"
     if spec.kind == "choice":

@@ -375,6 +375,10 @@ class Trial(Strict):
     def question(self, key: str) -> Question:
         return next(q for q in self.questions if q.key == key)
 
+    def question_on(self, key: str) -> Optional[Question]:
+        """The question that asks this answer key, if one does (a key asked only as part of another has none)."""
+        return next((q for q in self.questions if q.key == key), None)
+
     def checklist(self, slot: str) -> Optional[Checklist]:
         return next((c for c in self.checklists if c.slot == slot), None)
 
