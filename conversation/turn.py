@@ -188,7 +188,7 @@ FIRST_MESSAGE_WHO = {
     "professional": r"\bi(?:'?m| am) (?:an? |the )?(?:doctor|nurse|consultant|clinician|oncologist|haematologist|gp|pharmacist|"
                     r"social worker|health ?care professional|medical professional|specialist nurse)\b|\bmy patient\b",
     "parent": r"\b(?:my|our) (?:[\w-]+ ){0,2}(?:son|daughter|child|kid|boy|girl|baby|little one|grandson|granddaughter|"
-              r"stepson|stepdaughter|twins?|toddler|teenager)\b|\bmy \d{1,2}[- ]?(?:yo|year[- ]old)\b|"
+              r"stepson|stepdaughter|twins?|toddler|teenager|lad|lass|wee one|youngest|eldest)\b|\bmy \d{1,2}[- ]?(?:yo|year[- ]old)\b|"
               r"\bi(?:'?m| am) (?:his|her|their) (?:mum|mom|mother|dad|father|parent|carer|guardian|gran|grandma|grandad)\b",
     "young_person": r"\bi(?:'?m| am) (?:\d{1,2}|a teenager)\b|\bi was diagnosed\b|\bi(?:'ve| have)? relapsed\b|"
                     r"\bi (?:have|'ve got|got) (?:relapsed |refractory )?(?:b[- ]?cell |pre[- ]?b |precursor b[- ]?cell )?"

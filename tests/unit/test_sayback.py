@@ -181,6 +181,8 @@ def test_two_times_that_decide_alike_are_not_asked_about():
     ("my little boy Sam relapsed in March", "parent"),
     ("our eldest daughter has ALL again", "parent"),
     ("my 8 year old has relapsed", "parent"),
+    ("hiya, my lad Tom is 12 and his leukaemia came back in june", "parent"),
+    ("our youngest has relapsed", "parent"),
     ("I was diagnosed with ALL when I was 14", "young_person"),
     ("I have relapsed ALL", "young_person"),
     ("I'm a nurse asking for a patient", "professional"),
