@@ -86,7 +86,10 @@ def reply_turn(trial: Trial, slots: Mapping[str, Any], text: Optional[str], inte
     if slot is None:
         turn.updates[PENDING] = None
         return turn
-    asked = ask(trial, after, slot, today, taken=None if turn.said else taken_in_words(trial, slots, pending, text, turn, today))
+    # Said back with the next question, unless the turn already said something else first (a
+    # say-back, "sorry", a way out); facts noted from the same message do not stop it.
+    quiet = any(said.response != "utter_noted" for said in turn.said)
+    asked = ask(trial, after, slot, today, taken=None if quiet else taken_in_words(trial, slots, pending, text, turn, today))
     turn.said += asked.said
     turn.updates.update(asked.updates)
     return turn
@@ -97,7 +100,7 @@ def taken_in_words(trial: Trial, slots: Mapping[str, Any], pending: Optional[str
     """The answers a reply gave, said back as they were taken: "" for a button chosen (a plain
     thank you), None when it gave none. Every answer is said back when it is taken, so no review
     of them all is needed before the decision."""
-    taken = {k: v for k, v in turn.updates.items() if k in trial.answers and v is not None}
+    taken = {k: v for k, v in turn.updates.items() if k in trial.answers and v is not None and k not in turn.noted}
     if not taken:
         return None
     offered = answer_question(trial, pending, slots.get("chatting_as") or "parent", answers_of(trial, slots, today), today) \

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Set
 
 from eligibility import InvalidAnswer, Trial, check_answer, evaluate, explain, next_question
 from eligibility.engine import NOT_ELIGIBLE, window_end
@@ -46,6 +46,7 @@ class Turn:
     said: List[Say] = field(default_factory=list)
     updates: Dict[str, Any] = field(default_factory=dict)
     exit: Optional[str] = None
+    noted: Set[str] = field(default_factory=set)  # answer keys already said back in this turn's messages
 
     def say(self, response: str, **values: Any) -> None:
         self.said.append(Say(response=response, values=values))
@@ -256,6 +257,7 @@ def _confirm_turn(trial, slots, reading: Reading, value, today, turn: Turn) -> N
         if needs:
             turn.updates["queued"] = {**(slots.get("queued") or {}), **needs}
         turn.say("utter_noted", facts=in_words(trial, {**slots, "said_as": _how(slots, turn)}, new, today))
+        turn.noted.update(new)
         return
     _digress_or_fail(trial, slots, "confirm", reading, None, today, turn)
 
@@ -507,6 +509,7 @@ def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optio
     terms: `text` is what they wrote). True if any."""
     stored = []
     slots = slots or {}
+    before = dict(turn.updates)
     for key, value in answers.items():
         try:
             _set_answer(trial, key, value, today, turn)
@@ -516,6 +519,7 @@ def _store(trial, answers: Mapping[str, Any], today, turn: Turn, response: Optio
         stored.append(in_words(trial, {**slots, "said_as": _how(slots, turn)}, {key: turn.updates[key]}, today))
     if stored and response:
         turn.say(response, facts="; ".join(stored))
+        turn.noted.update(k for k, v in turn.updates.items() if k not in before or before[k] != v)
     return bool(stored)
 
 

@@ -30,6 +30,22 @@ def test_a_described_level_is_said_back_as_its_description_never_as_a_score():
     assert "mostly in bed or sleeping" in chat.text() and "40" not in chat.text()
 
 
+def test_resting_in_bed_with_some_quiet_play_is_the_level_below_50_and_said_back():
+    chat = Chat(TRIAL, without("performance_score"))
+    chat.send("she is mostly resting in bed but she does sit up to do colouring for a bit")
+    assert chat.asking == "confirm" and chat.slots["confirms"] == {"performance_score": 40}
+
+
+def test_an_answer_is_said_back_even_when_the_same_message_gave_another_fact():
+    chat = Chat(TRIAL, without("performance_score", "sex", "blood_tests_ok"))
+    chat.send("she does colouring and jigsaws")
+    assert chat.slots["performance_score"] == 60 and chat.slots["sex"] == "female" and chat.asking == "blood_tests_ok"
+    text = chat.text()
+    assert "I've also noted: sex recorded at birth: girl" in text
+    assert "Thanks, I have: how active day to day: up and about, but only quiet play" in text
+    assert text.count("girl") == 1
+
+
 def test_a_score_the_family_gave_is_said_back_as_that_score():
     chat = Chat(TRIAL, without("performance_score"))
     chat.send("the doctor said 30")
